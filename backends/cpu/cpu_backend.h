@@ -1,0 +1,97 @@
+// Internal state of the CPU backend: the context behind the C table, streams, and the helpers every
+// kernel uses (errors, threading, tensor rows).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "base/thread_pool.h"
+#include "tessera/backend_abi.h"
+
+namespace tessera::cpu {
+
+// Instruction-set levels, ordered: a level implies every lower one.
+enum class Isa : int { kScalar = 0, kAvx2 = 1, kAvx512 = 2 };
+
+const char* isa_name(Isa isa);
+// Highest level this CPU supports (cpuid), and the level parsed from a name ("scalar", "avx2", "avx512").
+Isa detect_isa();
+bool parse_isa(const std::string& name, Isa* isa);
+// "AMD EPYC 9454 (avx512, vnni)": the CPU model from /proc/cpuinfo and the level in use.
+std::string describe_cpu(Isa isa);
+int hardware_threads();
+
+struct Context {
+  Isa detected = Isa::kScalar;
+  Isa isa = Isa::kScalar;  // level the kernels dispatch to: detected, capped by TESSERA_CPU_ISA or configure("isa")
+  int threads = 1;         // threads of each stream, the caller included
+  tessera_backend table{};
+};
+
+// A stream runs kernels synchronously on the caller's thread plus its own worker threads.
+struct Stream {
+  Context* context = nullptr;
+  std::unique_ptr<ThreadPool> pool;
+  std::vector<std::byte> scratch;  // reused between kernels: quantized activations, attention scores
+
+  ThreadPool& threads();
+  // At least `bytes` of scratch memory, 64-byte aligned; valid until the next call.
+  std::byte* scratch_bytes(std::size_t bytes);
+};
+
+// Records the message returned by last_error() on this thread and returns the status.
+tessera_status set_error(tessera_status status, const std::string& message);
+const char* last_error_message();
+
+template <typename... Args>
+tessera_status invalid(fmt::format_string<Args...> format, Args&&... args) {
+  return set_error(TESSERA_STATUS_INVALID_ARGUMENT, fmt::format(format, std::forward<Args>(args)...));
+}
+
+// Runs body(begin, end) over [0, count) split in contiguous ranges across the stream's threads. Work
+// smaller than about a thread dispatch (count * cost_per_item < ~20k operations) runs inline.
+void parallel_for(Stream& stream, std::int64_t count, std::int64_t cost_per_item,
+                  const std::function<void(std::int64_t, std::int64_t)>& body);
+// Runs body(thread_index, n_threads) on every thread of the stream.
+void parallel_run(Stream& stream, const std::function<void(int, int)>& body);
+
+// --- Tensor rows -------------------------------------------------------------------------------------------------
+// A tensor is viewed as rows of its innermost dimension; outer dimensions may have any byte strides.
+
+inline std::int64_t row_length(const tessera_tensor& tensor) { return tensor.shape[tensor.n_dims - 1]; }
+
+inline std::int64_t row_count(const tessera_tensor& tensor) {
+  std::int64_t rows = 1;
+  for (int dim = 0; dim + 1 < tensor.n_dims; ++dim) rows *= tensor.shape[dim];
+  return rows;
+}
+
+inline char* row_pointer(const tessera_tensor& tensor, std::int64_t row) {
+  char* pointer = static_cast<char*>(tensor.data);
+  for (int dim = tensor.n_dims - 2; dim >= 0; --dim) {
+    const std::int64_t extent = tensor.shape[dim];
+    pointer += (row % extent) * tensor.stride[dim];
+    row /= extent;
+  }
+  return pointer;
+}
+
+// Byte size of one element, or 0 for block-quantized and unknown dtypes.
+std::int64_t element_bytes(std::int32_t dtype);
+// Elements per block and bytes per block of a dtype (1 and element size for plain types); 0 when unknown.
+std::int64_t block_elements(std::int32_t dtype);
+std::int64_t block_bytes(std::int32_t dtype);
+
+// Checks shared by every kernel: the input count, a dtype and rank sanity, no null data.
+tessera_status check_tensor(const char* op, const char* what, const tessera_tensor& tensor, std::int32_t dtype);
+tessera_status check_inputs(const tessera_op_call& call, const char* op, int n_inputs_min, int n_inputs_max);
+bool same_shape(const tessera_tensor& a, const tessera_tensor& b);
+
+}  // namespace tessera::cpu

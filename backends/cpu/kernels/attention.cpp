@@ -1,0 +1,174 @@
+// ATTENTION: causal attention of query tokens over a paged KV cache, with GQA.
+//   q           F32 [n_tokens, n_head, head_dim]
+//   k/v cache   F32|F16 [n_blocks, block_size, n_kv_head, head_dim]
+//   block_table I32 [n_seqs, max_blocks_per_seq]
+//   token_seq   I32 [n_tokens], token_pos I32 [n_tokens]
+//   out         F32 [n_tokens, n_head, head_dim]
+// Token t attends to positions 0..token_pos[t] of sequence token_seq[t]; position p lives in physical
+// block block_table[seq][p / block_size], slot p % block_size. Work is spread over (token, head) pairs;
+// each runs a dot pass over K, a softmax and a weighted sum of V.
+#include <cmath>
+
+#include "cpu_backend.h"
+#include "kernels/attention_kernels.h"
+#include "kernels/kernels.h"
+#include "tessera/block_formats.h"
+
+namespace tessera::cpu {
+
+namespace {
+
+float dot_f32(const float* q, const void* k, int64_t n) {
+  const auto* key = static_cast<const float*>(k);
+  float sum = 0.0f;
+  for (int64_t i = 0; i < n; ++i) sum += q[i] * key[i];
+  return sum;
+}
+
+float dot_f16(const float* q, const void* k, int64_t n) {
+  const auto* key = static_cast<const uint16_t*>(k);
+  float sum = 0.0f;
+  for (int64_t i = 0; i < n; ++i) sum += q[i] * tessera_f16_to_f32(key[i]);
+  return sum;
+}
+
+void axpy_f32(float* accumulator, float weight, const void* v, int64_t n) {
+  const auto* value = static_cast<const float*>(v);
+  for (int64_t i = 0; i < n; ++i) accumulator[i] += weight * value[i];
+}
+
+void axpy_f16(float* accumulator, float weight, const void* v, int64_t n) {
+  const auto* value = static_cast<const uint16_t*>(v);
+  for (int64_t i = 0; i < n; ++i) accumulator[i] += weight * tessera_f16_to_f32(value[i]);
+}
+
+const tessera_attention_kernels kScalarAttention = {dot_f32, dot_f16, axpy_f32, axpy_f16};
+
+}  // namespace
+
+tessera_status kernel_attention(void* stream_handle, const tessera_op_call* call) {
+  Stream& stream = *static_cast<Stream*>(stream_handle);
+  if (auto status = check_inputs(*call, "attention", 6, 6)) return status;
+  const tessera_tensor& q = call->inputs[0];
+  const tessera_tensor& k_cache = call->inputs[1];
+  const tessera_tensor& v_cache = call->inputs[2];
+  const tessera_tensor& block_table = call->inputs[3];
+  const tessera_tensor& token_seq = call->inputs[4];
+  const tessera_tensor& token_pos = call->inputs[5];
+  const tessera_tensor& out = call->output;
+  const int32_t cache_dtype = k_cache.dtype;
+  if (cache_dtype != TESSERA_DTYPE_F32 && cache_dtype != TESSERA_DTYPE_F16) {
+    return set_error(TESSERA_STATUS_UNSUPPORTED, fmt::format("attention: cache dtype {}", cache_dtype));
+  }
+  if (auto status = check_tensor("attention", "q", q, TESSERA_DTYPE_F32)) return status;
+  if (auto status = check_tensor("attention", "k_cache", k_cache, cache_dtype)) return status;
+  if (auto status = check_tensor("attention", "v_cache", v_cache, cache_dtype)) return status;
+  if (auto status = check_tensor("attention", "block_table", block_table, TESSERA_DTYPE_I32)) return status;
+  if (auto status = check_tensor("attention", "token_seq", token_seq, TESSERA_DTYPE_I32)) return status;
+  if (auto status = check_tensor("attention", "token_pos", token_pos, TESSERA_DTYPE_I32)) return status;
+  if (auto status = check_tensor("attention", "output", out, TESSERA_DTYPE_F32)) return status;
+  if (q.n_dims != 3 || !same_shape(q, out)) return invalid("attention: q and output must be [n_tokens, n_head, head_dim]");
+  if (k_cache.n_dims != 4 || !same_shape(k_cache, v_cache)) {
+    return invalid("attention: caches must be [n_blocks, block_size, n_kv_head, head_dim]");
+  }
+  const int64_t n_tokens = q.shape[0], n_head = q.shape[1], head_dim = q.shape[2];
+  const int64_t n_blocks = k_cache.shape[0], block_size = k_cache.shape[1], n_kv_head = k_cache.shape[2];
+  if (k_cache.shape[3] != head_dim) return invalid("attention: cache head_dim {} != q head_dim {}", k_cache.shape[3], head_dim);
+  if (n_kv_head <= 0 || n_head % n_kv_head != 0) return invalid("attention: n_head {} is not a multiple of n_kv_head {}", n_head, n_kv_head);
+  if (block_table.n_dims != 2) return invalid("attention: block_table must be [n_seqs, max_blocks_per_seq]");
+  if (token_seq.n_dims != 1 || token_seq.shape[0] != n_tokens || token_pos.n_dims != 1 || token_pos.shape[0] != n_tokens) {
+    return invalid("attention: token_seq and token_pos must be [{}]", n_tokens);
+  }
+  const int64_t n_seqs = block_table.shape[0], max_blocks = block_table.shape[1];
+  const auto* seq_data = static_cast<const int32_t*>(token_seq.data);
+  const auto* pos_data = static_cast<const int32_t*>(token_pos.data);
+  auto physical_block = [&](int64_t seq, int64_t logical) {
+    return static_cast<const int32_t*>(static_cast<const void*>(static_cast<const char*>(block_table.data) +
+                                                                 seq * block_table.stride[0]))[logical];
+  };
+  int64_t max_pos = 0;
+  for (int64_t t = 0; t < n_tokens; ++t) {
+    const int64_t seq = seq_data[t], pos = pos_data[t];
+    if (seq < 0 || seq >= n_seqs) return invalid("attention: token {} has sequence {} outside 0..{}", t, seq, n_seqs - 1);
+    if (pos < 0 || pos / block_size >= max_blocks) return invalid("attention: token {} has position {} past its block table", t, pos);
+    for (int64_t logical = 0; logical <= pos / block_size; ++logical) {
+      const int32_t block = physical_block(seq, logical);
+      if (block < 0 || block >= n_blocks) return invalid("attention: sequence {} block {} maps to {} outside 0..{}", seq, logical, block, n_blocks - 1);
+    }
+    if (pos > max_pos) max_pos = pos;
+  }
+  if (n_tokens == 0) return TESSERA_STATUS_OK;
+
+  const tessera_attention_kernels* kernels = &kScalarAttention;
+  if (stream.context->isa >= Isa::kAvx2 && avx2_attention_kernels() != nullptr) kernels = avx2_attention_kernels();
+  const bool half = cache_dtype == TESSERA_DTYPE_F16;
+  const auto dot = half ? kernels->dot_f16 : kernels->dot_f32;
+  const auto axpy = half ? kernels->axpy_f16 : kernels->axpy_f32;
+  const int64_t group = n_head / n_kv_head;
+  const float scale = call->params.attention.scale;
+
+  // Per thread: scores [max_pos + 1], an accumulator [head_dim] and a rounded query [head_dim], each
+  // rounded to a cache line.
+  const int n_threads = stream.threads().size();
+  const int64_t scores_floats = (max_pos + 1 + 15) / 16 * 16;
+  const int64_t head_floats = (head_dim + 15) / 16 * 16;
+  const int64_t per_thread = scores_floats + 2 * head_floats;
+  auto* scratch = reinterpret_cast<float*>(stream.scratch_bytes(static_cast<size_t>(per_thread * n_threads) * sizeof(float)));
+
+  // Items are dealt out round-robin: later tokens of a prompt attend to more positions, so contiguous
+  // ranges would leave the last thread with most of the work.
+  const int64_t items = n_tokens * n_head;
+  auto work = [&](int thread_index, int threads) {
+    float* scores = scratch + per_thread * thread_index;
+    float* accumulator = scores + scores_floats;
+    float* rounded_query = accumulator + head_floats;
+    for (int64_t item = thread_index; item < items; item += threads) {
+      const int64_t t = item / n_head, h = item % n_head, kv_head = h / group;
+      const int64_t seq = seq_data[t], pos = pos_data[t];
+      const auto* query = reinterpret_cast<const float*>(static_cast<const char*>(q.data) + t * q.stride[0] + h * q.stride[1]);
+      if (half) {
+        // With an F16 cache both operands of each product are F16 values, as when the query is
+        // converted to the cache type: the products are exact and the result does not depend on
+        // whether a backend computes in F16 or F32.
+        for (int64_t i = 0; i < head_dim; ++i) rounded_query[i] = tessera_f16_to_f32(tessera_f32_to_f16(query[i]));
+        query = rounded_query;
+      }
+      float max = -INFINITY;
+      for (int64_t p = 0; p <= pos; ++p) {
+        const int64_t block = physical_block(seq, p / block_size), slot = p % block_size;
+        const char* key = static_cast<const char*>(k_cache.data) + block * k_cache.stride[0] + slot * k_cache.stride[1] +
+                          kv_head * k_cache.stride[2];
+        scores[p] = dot(query, key, head_dim) * scale;
+        max = std::fmax(max, scores[p]);
+      }
+      float sum = 0.0f;
+      for (int64_t p = 0; p <= pos; ++p) {
+        scores[p] = std::exp(scores[p] - max);
+        sum += scores[p];
+      }
+      const float inverse = 1.0f / sum;
+      if (half) {
+        // Normalised probabilities rounded to F16 weight the F16 values (again exact products).
+        for (int64_t p = 0; p <= pos; ++p) scores[p] = tessera_f16_to_f32(tessera_f32_to_f16(scores[p] * inverse));
+      }
+      for (int64_t i = 0; i < head_dim; ++i) accumulator[i] = 0.0f;
+      for (int64_t p = 0; p <= pos; ++p) {
+        const int64_t block = physical_block(seq, p / block_size), slot = p % block_size;
+        const char* value = static_cast<const char*>(v_cache.data) + block * v_cache.stride[0] + slot * v_cache.stride[1] +
+                            kv_head * v_cache.stride[2];
+        axpy(accumulator, scores[p], value, head_dim);
+      }
+      auto* o = reinterpret_cast<float*>(static_cast<char*>(out.data) + t * out.stride[0] + h * out.stride[1]);
+      const float output_scale = half ? 1.0f : inverse;
+      for (int64_t i = 0; i < head_dim; ++i) o[i] = accumulator[i] * output_scale;
+    }
+  };
+  if (n_threads == 1 || items * (max_pos + 1) * head_dim < 32 * 1024) {
+    work(0, 1);
+  } else {
+    parallel_run(stream, work);
+  }
+  return TESSERA_STATUS_OK;
+}
+
+}  // namespace tessera::cpu

@@ -1,0 +1,27 @@
+// Every kernel of the CPU backend, one file per op (kernels/<op>.cpp), and the table that lists them.
+#pragma once
+
+#include <cstdint>
+
+#include "tessera/backend_abi.h"
+
+namespace tessera::cpu {
+
+tessera_status kernel_get_rows(void* stream, const tessera_op_call* call);
+tessera_status kernel_set_rows(void* stream, const tessera_op_call* call);
+tessera_status kernel_matmul(void* stream, const tessera_op_call* call);
+tessera_status kernel_add(void* stream, const tessera_op_call* call);
+tessera_status kernel_mul(void* stream, const tessera_op_call* call);
+tessera_status kernel_scale(void* stream, const tessera_op_call* call);
+tessera_status kernel_rms_norm(void* stream, const tessera_op_call* call);
+tessera_status kernel_rope(void* stream, const tessera_op_call* call);
+tessera_status kernel_softmax(void* stream, const tessera_op_call* call);
+tessera_status kernel_silu(void* stream, const tessera_op_call* call);
+tessera_status kernel_gelu(void* stream, const tessera_op_call* call);
+tessera_status kernel_swiglu(void* stream, const tessera_op_call* call);
+tessera_status kernel_attention(void* stream, const tessera_op_call* call);
+
+const tessera_kernel_entry* kernel_table();
+std::uint32_t kernel_table_size();
+
+}  // namespace tessera::cpu

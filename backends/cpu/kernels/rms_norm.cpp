@@ -1,0 +1,42 @@
+// RMS_NORM: out = x / sqrt(mean(x^2) + epsilon) * weight; x [.., n], weight [n] optional.
+#include <cmath>
+
+#include "cpu_backend.h"
+#include "kernels/kernels.h"
+
+namespace tessera::cpu {
+
+tessera_status kernel_rms_norm(void* stream_handle, const tessera_op_call* call) {
+  Stream& stream = *static_cast<Stream*>(stream_handle);
+  if (auto status = check_inputs(*call, "rms_norm", 1, 2)) return status;
+  const tessera_tensor& x = call->inputs[0];  // [rows, n]
+  if (auto status = check_tensor("rms_norm", "x", x, TESSERA_DTYPE_F32)) return status;
+  if (auto status = check_tensor("rms_norm", "output", call->output, TESSERA_DTYPE_F32)) return status;
+  if (!same_shape(x, call->output)) return invalid("rms_norm: output shape differs from x");
+  const int64_t n = row_length(x);
+  const float* weight = nullptr;  // [n]
+  if (call->n_inputs == 2) {
+    if (auto status = check_tensor("rms_norm", "weight", call->inputs[1], TESSERA_DTYPE_F32)) return status;
+    if (row_count(call->inputs[1]) != 1 || row_length(call->inputs[1]) != n) return invalid("rms_norm: weight must be [{}]", n);
+    weight = static_cast<const float*>(call->inputs[1].data);
+  }
+  const float epsilon = call->params.epsilon;
+  parallel_for(stream, row_count(x), n * 2, [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      const auto* in = reinterpret_cast<const float*>(row_pointer(x, row));
+      auto* out = reinterpret_cast<float*>(row_pointer(call->output, row));
+      double sum = 0.0;
+      for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(in[i]) * in[i];
+      const float mean = static_cast<float>(sum / static_cast<double>(n));
+      const float inverse = 1.0f / std::sqrt(mean + epsilon);
+      if (weight != nullptr) {
+        for (int64_t i = 0; i < n; ++i) out[i] = in[i] * inverse * weight[i];
+      } else {
+        for (int64_t i = 0; i < n; ++i) out[i] = in[i] * inverse;
+      }
+    }
+  });
+  return TESSERA_STATUS_OK;
+}
+
+}  // namespace tessera::cpu

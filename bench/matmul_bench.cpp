@@ -1,0 +1,85 @@
+// Microbenchmark of the CPU backend's matmul through the runtime: decode (m = 1, reported as weight
+// bytes per second) and prefill (m = 512, reported as FLOP/s) for the common weight dtypes.
+//   matmul_bench [--benchmark_filter=...]; TESSERA_CPU_THREADS and TESSERA_CPU_ISA select the setup.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "runtime/backend.h"
+#include "runtime/device.h"
+#include "tensor/dtype.h"
+#include "tensor/quantize.h"
+
+namespace {
+
+using namespace tessera;
+
+std::shared_ptr<runtime::Backend>& backend() {
+  static std::shared_ptr<runtime::Backend> loaded =
+      runtime::Backend::load(std::string(TESSERA_BACKEND_DIR) + "/libtessera_backend_cpu.so").value_or_throw();
+  return loaded;
+}
+
+tessera_tensor describe(void* data, DType dtype, std::int64_t rows, std::int64_t n) {
+  tessera_tensor tensor{};
+  tensor.data = data;
+  tensor.dtype = static_cast<std::int32_t>(dtype);
+  tensor.n_dims = 2;
+  tensor.shape[0] = rows;
+  tensor.shape[1] = n;
+  tensor.stride[1] = dtype_info(dtype).block_size == 1 ? dtype_info(dtype).block_bytes : 0;
+  tensor.stride[0] = static_cast<std::int64_t>(*row_bytes(dtype, n));
+  return tensor;
+}
+
+void matmul(benchmark::State& state, DType dtype) {
+  const std::int64_t n_out = 576, n_in = 1536, m = state.range(0);
+  std::vector<float> values(static_cast<std::size_t>(n_out * n_in));
+  std::uint64_t seed = 1;
+  for (auto& value : values) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    value = static_cast<float>(static_cast<std::int64_t>(seed >> 40) % 2001 - 1000) / 1000.0f;
+  }
+  auto weight_bytes = quantize(dtype, values).value_or_throw();
+  std::vector<float> x(static_cast<std::size_t>(m * n_in), 0.5f), out(static_cast<std::size_t>(m * n_out));
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = values[i % values.size()];
+  runtime::Device device(backend(), 0);
+  auto stream = runtime::Stream::create(device).value_or_throw();
+  tessera_op_call call{};
+  call.op = TESSERA_OP_MATMUL;
+  call.n_inputs = 2;
+  call.inputs[0] = describe(weight_bytes.data(), dtype, n_out, n_in);
+  call.inputs[1] = describe(x.data(), DType::kF32, m, n_in);
+  call.output = describe(out.data(), DType::kF32, m, n_out);
+  for (auto _ : state) {
+    stream->run(call).value_or_throw();
+    benchmark::DoNotOptimize(out.data());
+  }
+  const double iterations = static_cast<double>(state.iterations());
+  state.counters["weight_GB/s"] =
+      benchmark::Counter(iterations * static_cast<double>(weight_bytes.size()) / 1e9, benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(iterations * 2.0 * static_cast<double>(m * n_in * n_out) / 1e9, benchmark::Counter::kIsRate);
+}
+
+void register_all() {
+  for (DType dtype : {DType::kQ4_1, DType::kQ8_0, DType::kQ4_K, DType::kQ4_0, DType::kQ6_K, DType::kF16}) {
+    benchmark::RegisterBenchmark(("matmul_576x1536/" + std::string(dtype_name(dtype))).c_str(), matmul, dtype)
+        ->Arg(1)
+        ->Arg(512)
+        ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime();
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  register_all();
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,44 @@
+#include "engine/weights.h"
+
+#include <fmt/format.h>
+
+namespace tessera::engine {
+
+namespace {
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  std::string text = "[";
+  for (std::size_t index = 0; index < shape.size(); ++index) text += fmt::format("{}{}", index ? ", " : "", shape[index]);
+  return text + "]";
+}
+}  // namespace
+
+Result<Tensor> WeightLoader::load(const std::string& name, std::initializer_list<std::int64_t> shape) {
+  const gguf::TensorInfo* info = file_.find_tensor(name);
+  if (info == nullptr) return make_error(ErrorCode::kNotFound, "{}: tensor '{}' missing", file_.path(), name);
+  std::vector<std::int64_t> expected(shape);
+  // GGUF writers may drop trailing 1-sized outer dimensions; compare with those removed.
+  std::vector<std::int64_t> actual = info->shape;
+  while (actual.size() < expected.size() && expected.front() == 1) expected.erase(expected.begin());
+  if (actual != expected) {
+    return make_error(ErrorCode::kInvalidFormat, "{}: tensor '{}' has shape {}, the architecture needs {}",
+                      file_.path(), name, shape_text(info->shape), shape_text(std::vector<std::int64_t>(shape)));
+  }
+  parameter_count_ += info->element_count();
+  void* data = const_cast<std::uint8_t*>(info->data);
+  if (!device_.host_accessible()) {
+    TESSERA_ASSIGN_OR_RETURN(auto buffer, runtime::Buffer::allocate(device_, info->size_bytes));
+    TESSERA_ASSIGN_OR_RETURN(auto stream, runtime::Stream::create(device_));
+    TESSERA_TRY(stream->copy_to_device(buffer.data(), info->data, info->size_bytes));
+    TESSERA_TRY(stream->synchronize());
+    data = buffer.data();
+    buffers_.push_back(std::move(buffer));
+  }
+  return Tensor(data, info->dtype, std::span<const std::int64_t>(info->shape));
+}
+
+Result<Tensor> WeightLoader::load_optional(const std::string& name, std::initializer_list<std::int64_t> shape) {
+  if (!contains(name)) return Tensor();
+  return load(name, shape);
+}
+
+}  // namespace tessera::engine

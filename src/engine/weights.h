@@ -1,0 +1,37 @@
+// Reads weight tensors out of a GGUF file for a device: checks name, shape and type, and uses the
+// memory-mapped bytes in place when the device can read host memory (copying them otherwise).
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "formats/gguf_reader.h"
+#include "runtime/device.h"
+#include "tensor/tensor.h"
+
+namespace tessera::engine {
+
+class WeightLoader {
+ public:
+  WeightLoader(const gguf::File& file, const runtime::Device& device) : file_(file), device_(device) {}
+
+  // The tensor `name` with exactly `shape` (outermost first), of any supported type.
+  Result<Tensor> load(const std::string& name, std::initializer_list<std::int64_t> shape);
+  // As load(), or an empty Tensor when the file has no such tensor.
+  Result<Tensor> load_optional(const std::string& name, std::initializer_list<std::int64_t> shape);
+  bool contains(const std::string& name) const { return file_.find_tensor(name) != nullptr; }
+
+  std::int64_t parameter_count() const { return parameter_count_; }
+  // Device copies made for devices that cannot read the map; they live as long as the loader's owner keeps them.
+  std::vector<runtime::Buffer> take_buffers() { return std::move(buffers_); }
+
+ private:
+  const gguf::File& file_;
+  const runtime::Device& device_;
+  std::vector<runtime::Buffer> buffers_;
+  std::int64_t parameter_count_ = 0;
+};
+
+}  // namespace tessera::engine

@@ -1,0 +1,13 @@
+// SCALE: out = a * params.scale; a and out F32 of one shape.
+#pragma once
+
+#include "base/error.h"
+#include "tessera/backend_abi.h"
+
+namespace tessera::ops {
+
+Result<void> validate_scale(const tessera_op_call& call);
+// Computes the op on host tensors in double precision; the call must have passed validate_scale.
+Result<void> reference_scale(const tessera_op_call& call);
+
+}  // namespace tessera::ops

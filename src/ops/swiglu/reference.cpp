@@ -1,0 +1,24 @@
+#include <cmath>
+
+#include "ops/swiglu/info.h"
+#include "ops/common.h"
+
+namespace tessera::ops {
+
+Result<void> reference_swiglu(const tessera_op_call& call) {
+  const tessera_tensor& input = call.inputs[0];  // [rows, n]
+  const std::int64_t n = row_length(input);
+  const std::int64_t rows_b = row_count(call.inputs[1]);
+  for (std::int64_t row = 0; row < row_count(input); ++row) {
+    const float* a = reinterpret_cast<const float*>(row_pointer(input, row));
+    const float* b = reinterpret_cast<const float*>(row_pointer(call.inputs[1], row % rows_b));
+    float* out = reinterpret_cast<float*>(row_pointer(call.output, row));
+    for (std::int64_t i = 0; i < n; ++i) {
+      const double gate = a[i];
+      out[i] = static_cast<float>(gate / (1.0 + std::exp(-gate)) * b[i]);
+    }
+  }
+  return {};
+}
+
+}  // namespace tessera::ops

@@ -1,0 +1,1 @@
+tessera_add_fuzzer(fuzz_chat_template ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_chat_template.cpp tessera_chat)

@@ -1,0 +1,1 @@
+tessera_add_fuzzer(fuzz_gguf_reader ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_gguf_reader.cpp tessera_formats)
