@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Bad input gives one line on stderr and exit code 1, never a crash.
+set -uo pipefail
+tessera="$1"
+scratch="$(mktemp -d)"; trap 'rm -rf "$scratch"' EXIT
+expect_failure() {
+  local description="$1"; shift
+  "$@" > "$scratch/out" 2> "$scratch/err"
+  local code=$?
+  if [ "$code" -ne 1 ]; then echo "$description: exit code $code, expected 1"; cat "$scratch/err"; exit 1; fi
+  if [ "$(wc -l < "$scratch/err")" -lt 1 ]; then echo "$description: no message"; exit 1; fi
+}
+printf 'GGUF\x03\x00\x00\x00\xff\xff\xff\xff\xff\xff\xff\xff' > "$scratch/huge.gguf"
+head -c 100 /dev/urandom > "$scratch/random.gguf"
+expect_failure "missing file" "$tessera" info "$scratch/none.gguf"
+expect_failure "huge counts" "$tessera" info "$scratch/huge.gguf"
+expect_failure "random bytes" "$tessera" info "$scratch/random.gguf"
+expect_failure "run on a bad file" "$tessera" run -m "$scratch/huge.gguf" -p hi
+expect_failure "unknown option" "$tessera" run --no-such-option
+expect_failure "bench on a bad file" "$tessera" bench -m "$scratch/random.gguf"
+echo "cli errors: ok"

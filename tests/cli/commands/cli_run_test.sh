@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# tessera run --json prints one object whose tokens decode back to its text; tokenize agrees with run.
+set -euo pipefail
+tessera="$1"; root="$2"
+model="$root/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+[ -f "$model" ] || { echo "SKIP: $model absent (make model)"; exit 77; }
+output="$("$tessera" run -m "$model" -p "The capital of France is" -n 16 --temp 0 --json)"
+python3 - "$output" <<'PYTHON'
+import json, sys
+report = json.loads(sys.argv[1])
+assert report["prompt_tokens"] == [504, 3575, 282, 4649, 314], report["prompt_tokens"]
+assert len(report["tokens"]) == 16, report["tokens"]
+assert report["text"].strip(), "empty text"
+assert report["timings"]["generation_tokens_per_second"] > 0
+PYTHON
+ids="$("$tessera" tokenize -m "$model" --text "The capital of France is")"
+[ "$ids" = "[504,3575,282,4649,314]" ] || { echo "tokenize gave $ids"; exit 1; }
+special="$("$tessera" tokenize -m "$model" --text "<|im_start|>" --parse-special)"
+plain="$("$tessera" tokenize -m "$model" --text "<|im_start|>")"
+[ "$special" = "[1]" ] || { echo "special: $special"; exit 1; }
+[ "$plain" != "[1]" ] || { echo "plain text became the special token"; exit 1; }
+"$tessera" info "$model" | grep -q "parameters: 134515008" || { echo "info parameter count"; exit 1; }
+"$tessera" info --ops | grep -q "matmul" || { echo "info --ops lists no matmul"; exit 1; }
+for command in run chat info bench tokenize template conformance; do
+  "$tessera" "$command" --help > /dev/null
+done
+echo "cli run: ok"
