@@ -40,7 +40,15 @@ void ThreadPool::run(const std::function<void(int, int)>& body) {
   generation_.fetch_add(1, std::memory_order_release);
   generation_.notify_all();
   body(0, n_threads_);
-  while (pending_.load(std::memory_order_acquire) != 0) TESSERA_CPU_RELAX();
+  // Spin briefly, then yield: on a machine with more runnable threads than cores a worker may need
+  // this core to finish its share.
+  for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
+    if (spins < 2000) {
+      TESSERA_CPU_RELAX();
+    } else {
+      std::this_thread::yield();
+    }
+  }
 }
 
 void ThreadPool::worker_loop(int thread_index) {
@@ -53,7 +61,8 @@ void ThreadPool::worker_loop(int thread_index) {
     int checks = 0;
     while (current == seen) {
       TESSERA_CPU_RELAX();
-      if (++checks % 64 == 0 && std::chrono::steady_clock::now() > spin_until) {
+      if (++checks % 64 == 0) std::this_thread::yield();
+      if (checks % 64 == 0 && std::chrono::steady_clock::now() > spin_until) {
         generation_.wait(seen, std::memory_order_acquire);
       }
       current = generation_.load(std::memory_order_acquire);
