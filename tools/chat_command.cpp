@@ -21,7 +21,7 @@ namespace tessera::cli {
 namespace {
 
 struct ChatSettings {
-  std::string model = "models/SmolLM2-135M-Instruct.Q4_1.gguf";
+  std::string model = kDefaultModel;
   std::string system;
   std::string template_file;
   int max_tokens = 512;
@@ -55,23 +55,12 @@ int chat(const ChatSettings& settings) {
   options.model_path = settings.model;
   options.threads = settings.threads;
   options.context_length = settings.context;
-  auto loaded = engine::Engine::load(options);
-  if (!loaded.ok()) {
-    std::fprintf(stderr, "tessera: %s\n", loaded.error().to_string().c_str());
-    return 1;
-  }
-  engine::Engine& engine = *loaded.value();
+  // Failures propagate to main(), which prints them as one line and exits with 1.
+  auto loaded = engine::Engine::load(options).value_or_throw();
+  engine::Engine& engine = *loaded;
   const auto& tokenizer = engine.tokenizer();
-  auto source = read_template(settings, engine);
-  if (!source.ok()) {
-    std::fprintf(stderr, "tessera: %s\n", source.error().to_string().c_str());
-    return 1;
-  }
-  auto parsed = chat::ChatTemplate::parse(*source);
-  if (!parsed.ok()) {
-    std::fprintf(stderr, "tessera: chat template: %s\n", parsed.error().to_string().c_str());
-    return 1;
-  }
+  std::string source = read_template(settings, engine).value_or_throw();
+  auto parsed = chat::ChatTemplate::parse(source).value_or_throw();
   const nlohmann::ordered_json special_tokens = {{"bos_token", special_text(tokenizer, tokenizer.bos_id())},
                                                  {"eos_token", special_text(tokenizer, tokenizer.eos_id())}};
   const bool interactive = ::isatty(STDIN_FILENO) != 0;
@@ -97,14 +86,10 @@ int chat(const ChatSettings& settings) {
     if (line.empty()) continue;
     messages.push_back({{"role", "user"}, {"content", line}});
     auto context = chat::make_chat_context(messages, nlohmann::ordered_json(), true, special_tokens);
-    auto segments = parsed->render_segments(context);
-    if (!segments.ok()) {
-      std::fprintf(stderr, "tessera: chat template: %s\n", segments.error().to_string().c_str());
-      return 1;
-    }
+    auto segments = parsed.render_segments(context).value_or_throw();
     // The template's own text may hold special tokens; what the user typed never does.
     std::vector<tokenizer::TextSegment> pieces;
-    for (const auto& segment : *segments) pieces.push_back({segment.text, segment.trusted});
+    for (const auto& segment : segments) pieces.push_back({segment.text, segment.trusted});
     engine::GenerationRequest request;
     request.prompt = tokenizer.encode_segments(pieces, false);
     request.max_tokens = settings.max_tokens;

@@ -7,6 +7,9 @@
 
 namespace tessera::cli {
 
+// The model commands use when -m is not given (`make model` fetches it).
+inline constexpr const char* kDefaultModel = "models/SmolLM2-135M-Instruct.Q4_1.gguf";
+
 // Runs a parsed subcommand and returns the process exit code (0 success, 1 error).
 using CommandRunner = std::function<int()>;
 

@@ -14,8 +14,6 @@ namespace tessera::cli {
 
 namespace {
 
-constexpr const char* kDefaultModel = "models/SmolLM2-135M-Instruct.Q4_1.gguf";
-
 struct RunSettings {
   std::string model = kDefaultModel;
   std::string prompt;
@@ -33,12 +31,9 @@ int run(const RunSettings& settings) {
   options.model_path = settings.model;
   options.threads = settings.threads;
   options.context_length = settings.context;
-  auto loaded = engine::Engine::load(options);
-  if (!loaded.ok()) {
-    std::fprintf(stderr, "tessera: %s\n", loaded.error().to_string().c_str());
-    return 1;
-  }
-  engine::Engine& engine = *loaded.value();
+  // A load failure propagates to main(), which prints it as one line and exits with 1.
+  auto loaded = engine::Engine::load(options).value_or_throw();
+  engine::Engine& engine = *loaded;
   const auto& tokenizer = engine.tokenizer();
   engine::GenerationRequest request;
   request.prompt = tokenizer.encode(settings.prompt, true, settings.parse_special);

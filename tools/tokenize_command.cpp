@@ -17,7 +17,7 @@ namespace tessera::cli {
 namespace {
 
 struct TokenizeSettings {
-  std::string model = "models/SmolLM2-135M-Instruct.Q4_1.gguf";
+  std::string model = kDefaultModel;
   std::string text;
   std::string file;
   bool parse_special = false;
