@@ -1,6 +1,6 @@
 // Greedy generation against llama.cpp: the same prompt tokens must give exactly the tokens that
 // llama.cpp gives (tests/golden/models/generate_llama_cpp_goldens.py), and the first step's
-// logits must agree within a tolerance.
+// logits must agree within a tolerance. Covers each supported architecture (llama, qwen2).
 #include <algorithm>
 #include <cstdio>
 #include <cmath>
@@ -24,20 +24,38 @@ struct GoldenModel {
   // Leading tokens that must equal llama.cpp's. Where exp/sin/cos implementations differ in the
   // last bit, a rounding of attention probabilities to F16 can flip late in a long generation.
   std::size_t exact_tokens;
+  // What to do when the model file is absent.
+  std::string missing_hint = "run `make model`, or ../shared/data is absent";
 };
 
 std::string shared_model(const std::string& name) { return std::string(TESSERA_SHARED_DATA) + "/models/" + name; }
+
+// Models the build writes with a committed script (tests/golden/models/make_*.py), next to a .sha256
+// of the file that the fixture's model_sha256 must equal.
+std::string generated_model(const std::string& name) { return std::string(TESSERA_GENERATED_MODELS) + "/" + name; }
+
+std::string read_digest(const std::string& path) {
+  std::ifstream stream(path);
+  std::string digest;
+  stream >> digest;
+  return digest;
+}
 
 class LlamaGolden : public ::testing::TestWithParam<GoldenModel> {};
 
 TEST_P(LlamaGolden, GreedyTokensMatchLlamaCpp) {
   const GoldenModel& golden = GetParam();
   if (!std::filesystem::exists(golden.model_path)) {
-    GTEST_SKIP() << golden.model_path << " not present (run `make model`, or ../shared/data is absent)";
+    GTEST_SKIP() << golden.model_path << " not present (" << golden.missing_hint << ")";
   }
   std::ifstream stream(std::string(TESSERA_SOURCE_DIR) + "/tests/golden/models/" + golden.fixture + ".json");
   ASSERT_TRUE(stream) << "fixture " << golden.fixture;
   nlohmann::json fixture = nlohmann::json::parse(stream);
+  if (fixture.contains("model_sha256")) {
+    ASSERT_EQ(read_digest(golden.model_path + ".sha256"), fixture["model_sha256"].get<std::string>())
+        << golden.model_path << " is not the file llama.cpp ran for the fixture (a different numpy or gguf "
+        << "package?): regenerate it with tests/golden/models/generate_llama_cpp_goldens.py";
+  }
 
   EngineOptions options;
   options.model_path = golden.model_path;
@@ -87,7 +105,9 @@ INSTANTIATE_TEST_SUITE_P(
         GoldenModel{"smollm2-135m-instruct-q4_1", std::string(TESSERA_SOURCE_DIR) + "/models/SmolLM2-135M-Instruct.Q4_1.gguf",
                     0.1, 12},
         GoldenModel{"stories260k", shared_model("stories260K.gguf"), 0.01, 64},
-        GoldenModel{"llama-2-tiny-random", shared_model("llama-2-tiny-random.gguf"), 0.05, 64}),
+        GoldenModel{"llama-2-tiny-random", shared_model("llama-2-tiny-random.gguf"), 0.05, 64},
+        GoldenModel{"qwen2-tiny-random", generated_model("qwen2-tiny-random.gguf"), 0.01, 64,
+                    "the build writes it when python3 has the gguf and numpy packages and ../shared/data is present"}),
     [](const ::testing::TestParamInfo<GoldenModel>& info) {
       std::string name = info.param.fixture;
       std::replace(name.begin(), name.end(), '-', '_');
