@@ -35,7 +35,7 @@ enum class NodeKind : std::uint8_t {
   kText,         // value (template literal text)
   kOutput,       // {{ first }}
   kIf,           // if first: body else: else_body (elif chains nest in else_body)
-  kFor,          // for first in second [if third]: body else: else_body
+  kFor,          // for first in second [if third] [recursive]: body else: else_body
   kSet,          // set first = second
   kSetBlock,     // set first [| third filters] body endset
   kMacro,        // macro name(parameters = defaults) body
@@ -43,6 +43,7 @@ enum class NodeKind : std::uint8_t {
   kFilterBlock,  // filter third body endfilter
   kWith,         // with targets(parameters) = defaults: body
   kScope,        // body in a new scope (generation blocks)
+  kLoad,         // include / import / from (name) of template first: an error when run, as there is no loader
   kBreak,
   kContinue,
 };
@@ -61,12 +62,15 @@ struct Node {
   NodePtr third;
   std::vector<NodePtr> arguments;
   std::vector<std::pair<std::string, NodePtr>> keywords;
+  NodePtr star_arguments;  // calls, filters, tests: f(*sequence) adds its items as positional arguments
+  NodePtr star_keywords;   // calls, filters, tests: f(**mapping) adds its items as keyword arguments
   std::vector<std::string> operators;
   std::vector<NodePtr> body;
   std::vector<NodePtr> else_body;
   std::vector<std::string> parameters;
   std::vector<NodePtr> defaults;  // aligned with parameters; null where none
   bool negated = false;
+  bool recursive = false;     // for loops: the body may call loop(items) to run itself one level deeper
   bool uses_varargs = false;  // macros: body reads `varargs`
   bool uses_kwargs = false;   // macros: body reads `kwargs`
   bool uses_caller = false;   // macros: body reads `caller`

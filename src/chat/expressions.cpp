@@ -202,6 +202,21 @@ Arguments Interpreter::evaluate_arguments(const Node& node) {
   Arguments arguments;
   for (const NodePtr& argument : node.arguments) arguments.positional.push_back(evaluate(*argument));
   for (const auto& [key, value] : node.keywords) arguments.keyword.emplace_back(key, evaluate(*value));
+  if (node.star_arguments) {
+    for (Value& item : iterate(evaluate(*node.star_arguments))) arguments.positional.push_back(std::move(item));
+    check_items(arguments.positional.size());
+  }
+  if (node.star_keywords) {
+    Value mapping = evaluate(*node.star_keywords);
+    if (!mapping.is_dict()) throw_error("argument after ** must be a mapping, not " + type_name(mapping));
+    for (const auto& [key, value] : mapping.dict_data().entries) {
+      if (!key.is_string()) throw_error("keywords must be strings");
+      for (const auto& keyword : arguments.keyword) {
+        if (keyword.first == key.str()) throw_error("got multiple values for keyword argument '" + keyword.first + "'");
+      }
+      arguments.keyword.emplace_back(key.str(), value);
+    }
+  }
   return arguments;
 }
 
@@ -242,6 +257,17 @@ Value Interpreter::get_attribute(const Value& object, std::string_view name) {
       if (name == "depth0") return Value::integer(static_cast<std::int64_t>(loop.depth0));
       if (name == "previtem") return index0 > 0 ? items[loop.index0 - 1] : Value::undefined("there is no previous item");
       if (name == "nextitem") return index0 + 1 < size ? items[loop.index0 + 1] : Value::undefined("there is no next item");
+      if (name == "changed") {
+        std::shared_ptr<LoopState> state = object.loop_state();
+        return Value::callable("changed", [state](Interpreter&, Arguments& arguments) {
+          if (!arguments.keyword.empty()) throw_error("changed() takes no keyword arguments");
+          Value current = Value::list(arguments.positional, SequenceKind::kTuple);
+          if (state->changed_called && equals(state->last_changed, current)) return Value::boolean(false);
+          state->changed_called = true;
+          state->last_changed = std::move(current);
+          return Value::boolean(true);
+        });
+      }
       if (name == "cycle") {
         std::size_t index = loop.index0;
         return Value::callable("cycle", [index](Interpreter&, Arguments& arguments) {

@@ -52,6 +52,12 @@ Interpreter::~Interpreter() {
   for (const auto& weak : namespaces_) {
     if (auto ns = weak.lock()) ns->attributes.clear();
   }
+  for (const auto& weak : loops_) {
+    if (auto loop = weak.lock()) {
+      loop->recurse = Value();
+      loop->last_changed = Value();
+    }
+  }
 }
 
 void Interpreter::count_step() {
@@ -158,6 +164,8 @@ Flow Interpreter::execute_node(const Node& node, Text& out) {
         ScopeGuard guard(*this, scope_);
         return execute(node.body, out);
       }
+      case NodeKind::kLoad:
+        throw_error("'" + node.name + "' needs a template loader, and chat templates cannot load other templates");
       case NodeKind::kBreak:
         return Flow::kBreak;
       case NodeKind::kContinue:
@@ -172,7 +180,11 @@ Flow Interpreter::execute_node(const Node& node, Text& out) {
 }
 
 Flow Interpreter::execute_for(const Node& node, Text& out) {
-  std::vector<Value> items = iterate(evaluate(*node.second));
+  return run_loop(node, evaluate(*node.second), 0, out);
+}
+
+Flow Interpreter::run_loop(const Node& node, const Value& iterable, std::size_t depth0, Text& out) {
+  std::vector<Value> items = iterate(iterable);
   if (node.third) {
     std::vector<Value> kept;
     for (Value& item : items) {
@@ -184,12 +196,13 @@ Flow Interpreter::execute_for(const Node& node, Text& out) {
   }
   if (items.empty()) {
     ScopeGuard guard(*this, scope_);
-    return execute(node.else_body, out);
+    return execute(node.else_body, out);  // break or continue here act on an enclosing loop
   }
   auto state = std::make_shared<LoopState>();
-  const Value* outer = scope_->lookup("loop");
-  if (outer != nullptr && outer->is_loop()) state->depth0 = outer->loop_state()->depth0 + 1;
+  loops_.push_back(state);
+  state->depth0 = depth0;
   state->items = std::make_shared<const std::vector<Value>>(std::move(items));
+  if (node.recursive) state->recurse = define_loop_recursion(node, depth0 + 1);
   Value loop = Value::loop(state);
   for (std::size_t i = 0; i < state->items->size(); ++i) {
     count_step();
@@ -200,6 +213,31 @@ Flow Interpreter::execute_for(const Node& node, Text& out) {
     if (execute(node.body, out) == Flow::kBreak) break;
   }
   return Flow::kNormal;
+}
+
+// loop(items) inside a recursive loop: the loop run again over items, one level deeper, in the scope
+// the for statement ran in, its output returned as a string.
+Value Interpreter::define_loop_recursion(const Node& node, std::size_t depth0) {
+  std::shared_ptr<Scope> closure = scope_;
+  closures_.push_back(closure);
+  const Node* loop = &node;
+  return Value::callable("loop", [closure, loop, depth0](Interpreter& interpreter, Arguments& arguments) -> Value {
+    if (arguments.positional.size() != 1 || !arguments.keyword.empty()) {
+      throw_error("loop() takes exactly one argument, the items to loop over");
+    }
+    if (interpreter.call_depth_ >= interpreter.limits_.max_call_depth) throw_error("maximum recursion depth exceeded");
+    ++interpreter.call_depth_;
+    struct Unwind {
+      Interpreter& i;
+      ~Unwind() { --i.call_depth_; }
+    } unwind{interpreter};
+    ScopeGuard guard(interpreter, closure);
+    Text out;
+    if (interpreter.run_loop(*loop, arguments.positional[0], depth0, out) != Flow::kNormal) {
+      throw_error("'break' or 'continue' outside of a loop");
+    }
+    return Value::string(std::move(out));
+  });
 }
 
 void Interpreter::assign(const Node& target, const Value& value, Scope& scope) {
@@ -299,6 +337,11 @@ Value Interpreter::define_macro(const Node& node, const std::string& name) {
 
 Value Interpreter::call(const Value& callee, Arguments& arguments) {
   if (callee.is_callable()) return callee.callable_data().call(*this, arguments);
+  if (callee.is_loop()) {
+    const Value& recurse = callee.loop_state()->recurse;
+    if (!recurse.is_callable()) throw_error("The loop must have the 'recursive' marker to be called recursively.");
+    return recurse.callable_data().call(*this, arguments);
+  }
   if (callee.is_undefined()) throw_undefined(callee);
   throw_error("'" + type_name(callee) + "' object is not callable");
 }

@@ -36,8 +36,8 @@ class Interpreter {
   Interpreter(const Interpreter&) = delete;
   Interpreter& operator=(const Interpreter&) = delete;
 
-  // Macros capture their scope and namespaces may hold themselves; the interpreter clears both when
-  // it ends so those reference cycles are freed.
+  // Macros and recursive loops capture their scope, and namespaces and loop states may hold
+  // themselves; the interpreter clears all of them when it ends so those reference cycles are freed.
   void track(const std::shared_ptr<Namespace>& ns) { namespaces_.push_back(ns); }
 
   Text render(const std::vector<NodePtr>& body, std::shared_ptr<Scope> globals);
@@ -63,6 +63,9 @@ class Interpreter {
  private:
   Flow execute_node(const Node& node, Text& out);
   Flow execute_for(const Node& node, Text& out);
+  // Runs a for loop over `iterable` at a recursion depth; recursive loops call it again through loop(...).
+  Flow run_loop(const Node& node, const Value& iterable, std::size_t depth0, Text& out);
+  Value define_loop_recursion(const Node& node, std::size_t depth0);
   void execute_set(const Node& node);
   void assign(const Node& target, const Value& value, Scope& scope);
   Value define_macro(const Node& node, const std::string& name);
@@ -80,6 +83,7 @@ class Interpreter {
   int call_depth_ = 0;
   std::vector<std::weak_ptr<Scope>> closures_;
   std::vector<std::weak_ptr<Namespace>> namespaces_;
+  std::vector<std::weak_ptr<LoopState>> loops_;
   int evaluation_depth_ = 0;
   friend struct ScopeGuard;
   friend struct DepthCounter;

@@ -142,8 +142,8 @@ class Parser {
       node->body = parse_statements({"endgeneration"}, true);
       return node;
     }
-    if (tag == "block" || tag == "extends" || tag == "include" || tag == "import" || tag == "from" ||
-        tag == "autoescape") {
+    if (tag == "include" || tag == "import" || tag == "from") return parse_load(tag);
+    if (tag == "block" || tag == "extends" || tag == "autoescape") {
       fail("tag '" + tag + "' is not supported in chat templates");
     }
     fail("Encountered unknown tag '" + tag + "'.");
@@ -180,12 +180,48 @@ class Parser {
     expect_name("in");
     node->second = parse_tuple(false, false, {"recursive"}, false);
     if (skip_name("if")) node->third = parse_expression(true);
-    if (skip_name("recursive")) fail("recursive loops are not supported");
+    node->recursive = skip_name("recursive");
     node->body = parse_statements({"endfor", "else"}, false);
     bool has_else = is_name("else");
     advance();
     if (has_else) node->else_body = parse_statements({"endfor"}, true);
     return node;
+  }
+
+  // {% include t [ignore missing] [with|without context] %}, {% import t as name [...context] %},
+  // {% from t import a [as b], c [...context] %}. Parsed for their syntax; running one is an error.
+  NodePtr parse_load(const std::string& tag) {
+    NodePtr node = make(NodeKind::kLoad);
+    node->name = tag;
+    advance();
+    node->first = parse_expression(true);
+    if (tag == "include") {
+      if (skip_name("ignore")) expect_name("missing");
+    } else if (tag == "import") {
+      expect_name("as");
+      expect_name();
+    } else {
+      expect_name("import");
+      bool first = true;
+      while (true) {
+        if (!first) expect_operator(",");
+        first = false;
+        if (current().type != TokenType::kName) fail("expected name");
+        if (at_context_modifier()) break;
+        node->parameters.push_back(expect_name());
+        if (skip_name("as")) expect_name();
+        if (at_context_modifier() || !is_operator(",")) break;
+      }
+    }
+    if (at_context_modifier()) {
+      advance();
+      expect_name("context");
+    }
+    return node;
+  }
+
+  bool at_context_modifier() const {
+    return (is_name("with") || is_name("without")) && look().type == TokenType::kName && look().value == "context";
   }
 
   NodePtr parse_set() {
@@ -580,14 +616,25 @@ class Parser {
         expect_operator(",");
         if (is_operator(")")) break;
       }
-      if (is_operator("*") || is_operator("**")) fail("*args and **kwargs in calls are not supported");
-      if (current().type == TokenType::kName && look().type == TokenType::kOperator && look().value == "=") {
+      // As jinja2: positional arguments first, then keywords and one *sequence, then one **mapping.
+      if (is_operator("*")) {
+        if (node.star_arguments || node.star_keywords) fail("invalid syntax for function call expression");
+        advance();
+        node.star_arguments = parse_expression(true);
+      } else if (is_operator("**")) {
+        if (node.star_keywords) fail("invalid syntax for function call expression");
+        advance();
+        node.star_keywords = parse_expression(true);
+      } else if (current().type == TokenType::kName && look().type == TokenType::kOperator && look().value == "=") {
+        if (node.star_keywords) fail("invalid syntax for function call expression");
         std::string key = current().value;
         advance();
         advance();
         node.keywords.emplace_back(std::move(key), parse_expression(true));
       } else {
-        if (!node.keywords.empty()) fail("invalid syntax for function call expression");
+        if (!node.keywords.empty() || node.star_arguments || node.star_keywords) {
+          fail("invalid syntax for function call expression");
+        }
         node.arguments.push_back(parse_expression(true));
       }
       require_comma = true;

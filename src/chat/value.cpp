@@ -345,7 +345,10 @@ Text to_text(const Value& value) {
       return Text(out + "}>", contains_taint(value));
     }
     case ValueKind::kCallable: return Text("<function " + value.callable_data().name + ">");
-    case ValueKind::kLoop: return Text("<LoopContext>");
+    case ValueKind::kLoop: {
+      const LoopState& loop = *value.loop_state();
+      return Text("<LoopContext " + std::to_string(loop.index0 + 1) + "/" + std::to_string(loop.items->size()) + ">");
+    }
   }
   return Text();
 }

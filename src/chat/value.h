@@ -137,9 +137,9 @@ class Value {
 struct LoopState {
   std::shared_ptr<const std::vector<Value>> items;
   std::size_t index0 = 0;
-  std::size_t depth0 = 0;
-  std::size_t cycle_unused = 0;
-  Value last_changed;
+  std::size_t depth0 = 0;  // levels of loop(...) recursion above this one
+  Value recurse;           // recursive loops: callable running the loop body over another iterable
+  Value last_changed;      // arguments of the last loop.changed(...) call
   bool changed_called = false;
 };
 

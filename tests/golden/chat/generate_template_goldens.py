@@ -2,6 +2,11 @@
 """Renders every chat template in ../shared/data/templates over conversations.json with Python jinja2,
 configured as Hugging Face transformers configures it, and writes one fixture per template.
 
+Templates come from templates/*.jinja, templates/more/*.jinja, the chat_template of
+templates/openbmb-MiniCPM3-4B/tokenizer_config.json, and every entry of templates/ollama/index.json.
+That index maps Hugging Face chat templates (all Jinja) to ollama template names; ollama's own Go
+templates are not part of the data, so nothing written in Go's template language is rendered here.
+
 Usage: python3 generate_template_goldens.py [SHARED_DATA_DIR]
 Needs Jinja2 (3.1.6 was used). The fixtures hold only the renders, never the templates themselves.
 """
@@ -45,6 +50,8 @@ TOP_LEVEL_TOKENS = [
     ("ByteDance", {"bos_token": "<seed:bos>", "eos_token": "<seed:eos>"}),
 ]
 
+OLLAMA_TOKENS = {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"}
+
 
 class GenerationTag(Extension):
     """{% generation %}...{% endgeneration %} renders its body unchanged, as transformers' AssistantTracker."""
@@ -79,7 +86,7 @@ def make_environment():
 
 
 def list_templates(data_dir):
-    """(name, relative path or None, source, special tokens) for every template."""
+    """(name, relative path, special tokens) for every template; `file.json#N` names entry N of a JSON list."""
     root = os.path.join(data_dir, "templates")
     special = json.load(open(os.path.join(root, "more", "special_tokens.json"), encoding="utf-8"))
     result = []
@@ -93,10 +100,20 @@ def list_templates(data_dir):
     config = json.load(open(os.path.join(root, "openbmb-MiniCPM3-4B", "tokenizer_config.json"), encoding="utf-8"))
     tokens = {k: config[k] for k in ("bos_token", "eos_token", "pad_token", "unk_token") if isinstance(config.get(k), str)}
     result.append(("openbmb-MiniCPM3-4B/tokenizer_config", "openbmb-MiniCPM3-4B/tokenizer_config.json", tokens))
+    entries = json.load(open(os.path.join(root, "ollama", "index.json"), encoding="utf-8"))
+    for number, entry in enumerate(entries):
+        # The index records no model, so no special tokens of its own: use the common Llama/Mistral ones.
+        name = f"ollama/{number:02d}-{entry['name']}"
+        result.append((name, f"ollama/index.json#{number}", OLLAMA_TOKENS))
     return result
 
 
 def read_template(data_dir, relative):
+    """The source of a template; `file.json#N` is the template of entry N of a JSON list."""
+    if "#" in relative:
+        relative, number = relative.split("#")
+        entries = json.load(open(os.path.join(data_dir, "templates", relative), encoding="utf-8"))
+        return entries[int(number)]["template"]
     path = os.path.join(data_dir, "templates", relative)
     if relative.endswith(".json"):
         return json.load(open(path, encoding="utf-8"))["chat_template"]

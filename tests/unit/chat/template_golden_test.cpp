@@ -1,4 +1,4 @@
-// Every real chat template in ../shared/data/templates, rendered over the committed conversation
+// Every real chat template in ../shared/data/templates (ollama's index included), rendered over the committed conversation
 // corpus, must match Python jinja2's render byte for byte (or fail where jinja2 raised).
 // Fixtures: tests/golden/chat/renders/*.json, written by generate_template_goldens.py.
 #include <filesystem>
@@ -37,6 +37,19 @@ std::tm fixed_date(const std::string& ymd) {
 const fs::path kGoldenDir = fs::path(TESSERA_SOURCE_DIR) / "tests/golden/chat";
 const fs::path kTemplateDir = fs::path(TESSERA_SHARED_DATA) / "templates";
 
+// The template a fixture names: a .jinja file, the chat_template of a tokenizer_config.json, or
+// `list.json#N`, the "template" of entry N of a JSON list (ollama's index).
+std::string read_template(const std::string& relative) {
+  const auto hash = relative.find('#');
+  if (hash != std::string::npos) {
+    Json entries = read_json(kTemplateDir / relative.substr(0, hash));
+    return entries.at(std::stoul(relative.substr(hash + 1))).at("template").get<std::string>();
+  }
+  std::string source = read_file(kTemplateDir / relative);
+  if (relative.ends_with(".json")) source = Json::parse(source)["chat_template"].get<std::string>();
+  return source;
+}
+
 TEST(ChatTemplateGolden, MatchesJinja2OnAllTemplates) {
   if (!fs::exists(kTemplateDir)) GTEST_SKIP() << "shared test data not found at " << kTemplateDir;
   Json conversations = read_json(kGoldenDir / "conversations.json");
@@ -47,8 +60,7 @@ TEST(ChatTemplateGolden, MatchesJinja2OnAllTemplates) {
   for (const auto& file_name : index) {
     Json fixture = read_json(kGoldenDir / "renders" / file_name.get<std::string>());
     std::string relative = fixture["template"].get<std::string>();
-    std::string source = read_file(kTemplateDir / relative);
-    if (relative.ends_with(".json")) source = Json::parse(source)["chat_template"].get<std::string>();
+    std::string source = read_template(relative);
     auto parsed = ChatTemplate::parse(source);
     RenderOptions options;
     options.now = fixed_date(fixture["now"].get<std::string>());
