@@ -83,6 +83,11 @@ tessera_status configure(void* context, const char* key, const char* value) {
     state->isa = static_cast<int>(requested) < static_cast<int>(state->detected) ? requested : state->detected;
     return TESSERA_STATUS_OK;
   }
+  if (name == "pack") {  // "off" keeps every weight in the plain layout, e.g. to compare both
+    if (text != "on" && text != "off") return invalid("cpu: pack '{}' is not on or off", text);
+    state->pack = text == "on";
+    return TESSERA_STATUS_OK;
+  }
   return set_error(TESSERA_STATUS_UNSUPPORTED, fmt::format("cpu: unknown setting '{}'", name));
 }
 
@@ -106,6 +111,7 @@ extern "C" __attribute__((visibility("default"))) const tessera_backend* tessera
     if (parse_isa(cap, &requested) && static_cast<int>(requested) < static_cast<int>(context->isa)) context->isa = requested;
   }
   context->threads = hardware_threads();
+  if (const char* pack = std::getenv("TESSERA_CPU_PACK")) context->pack = std::string(pack) != "0";
   if (const char* threads = std::getenv("TESSERA_CPU_THREADS")) {
     const int count = std::atoi(threads);
     if (count > 0 && count <= 1024) context->threads = count;
@@ -126,6 +132,7 @@ extern "C" __attribute__((visibility("default"))) const tessera_backend* tessera
   table.configure = configure;
   table.kernel_count = kernel_table_size();
   table.kernels = kernel_table();
+  table.pack_weight = pack_weight;
   table.last_error = last_error;
   table.shutdown = shutdown;
   return &table;

@@ -32,6 +32,7 @@ struct Context {
   Isa detected = Isa::kScalar;
   Isa isa = Isa::kScalar;  // level the kernels dispatch to: detected, capped by TESSERA_CPU_ISA or configure("isa")
   int threads = 1;         // threads of each stream, the caller included
+  bool pack = true;        // pack_weight rewrites matmul weights (configure("pack", "off"), TESSERA_CPU_PACK=0)
   tessera_backend table{};
 };
 

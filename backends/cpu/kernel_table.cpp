@@ -2,9 +2,11 @@
 // unsupported on the CPU backend. Instruction-set levels are chosen inside the kernels at run time, so
 // one entry serves every CPU.
 #include <array>
+#include <utility>
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "kernels/packed.h"
 
 namespace tessera::cpu {
 
@@ -13,12 +15,12 @@ namespace {
 constexpr int32_t kNone = TESSERA_DTYPE_NONE;
 
 tessera_kernel_entry entry(int32_t op, std::array<int32_t, TESSERA_MAX_INPUTS> inputs, int32_t output,
-                           tessera_kernel_fn run, const char* name) {
+                           tessera_kernel_fn run, const char* name, int32_t layout = TESSERA_LAYOUT_PLAIN) {
   tessera_kernel_entry result{};
   result.op = op;
   for (int i = 0; i < TESSERA_MAX_INPUTS; ++i) result.input_dtypes[i] = inputs[static_cast<size_t>(i)];
   result.output_dtype = output;
-  result.layout = TESSERA_LAYOUT_PLAIN;
+  result.layout = layout;
   result.run = run;
   result.name = name;
   return result;
@@ -46,6 +48,12 @@ std::vector<tessera_kernel_entry> build_table() {
                           kernel_get_rows, weight.get_rows_name));
     table.push_back(entry(TESSERA_OP_MATMUL, {weight.dtype, F32, kNone, kNone, kNone, kNone, kNone, kNone}, F32,
                           kernel_matmul, weight.matmul_name));
+  }
+  // Weights that pack_weight rewrote into the rows16 layout.
+  for (const auto& packed : {std::pair{TESSERA_DTYPE_Q8_0, "matmul_q8_0_rows16_f32"}, std::pair{TESSERA_DTYPE_Q4_0, "matmul_q4_0_rows16_f32"},
+                             std::pair{TESSERA_DTYPE_Q4_1, "matmul_q4_1_rows16_f32"}}) {
+    table.push_back(entry(TESSERA_OP_MATMUL, {packed.first, F32, kNone, kNone, kNone, kNone, kNone, kNone}, F32,
+                          kernel_matmul_rows16, packed.second, TESSERA_CPU_LAYOUT_ROWS16));
   }
   const std::array<int32_t, TESSERA_MAX_INPUTS> unary = {F32, kNone, kNone, kNone, kNone, kNone, kNone, kNone};
   const std::array<int32_t, TESSERA_MAX_INPUTS> binary = {F32, F32, kNone, kNone, kNone, kNone, kNone, kNone};

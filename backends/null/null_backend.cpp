@@ -190,6 +190,7 @@ extern "C" __attribute__((visibility("default"))) const tessera_backend* tessera
   table.configure = null_configure;
   table.kernel_count = sizeof kKernels / sizeof kKernels[0];
   table.kernels = kKernels;
+  table.pack_weight = nullptr;  // optional: this backend reads every weight in the plain layout
   table.last_error = null_last_error;
   table.shutdown = null_shutdown;
   return &table;

@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define TESSERA_BACKEND_ABI_VERSION 1u
+#define TESSERA_BACKEND_ABI_VERSION 2u
 #define TESSERA_MAX_DIMS 4
 #define TESSERA_MAX_INPUTS 8
 
@@ -174,6 +174,14 @@ typedef struct tessera_backend {
   /* The kernel table: kernel_count entries, valid until shutdown. */
   uint32_t kernel_count;
   const tessera_kernel_entry* kernels;
+
+  /* Optional (NULL when absent): offers a weight that `op` will read as input 0. A backend with a
+   * faster layout of its own for it allocates a buffer (released with buffer_free), writes the weight
+   * there, returns TESSERA_STATUS_OK with *packed describing it (same dtype and shape) and *layout set
+   * to the layout its kernels for that op are keyed with. TESSERA_STATUS_UNSUPPORTED: keep the plain
+   * layout. The plain weight is not needed afterwards. */
+  tessera_status (*pack_weight)(void* context, int32_t device, int32_t op, const tessera_tensor* weight,
+                                int32_t* layout, tessera_tensor* packed);
 
   /* Message for the last failed call on this thread, or "". */
   const char* (*last_error)(void* context);

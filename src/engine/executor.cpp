@@ -11,7 +11,8 @@ void Executor::run(int op, std::initializer_list<const Tensor*> inputs, const Te
   for (const Tensor* input : inputs) call.inputs[index++] = input->descriptor();
   call.output = out.descriptor();
   call.params = params;
-  stream_.run(call).value_or_throw();
+  // Kernels are keyed by the layout of input 0 (a weight the backend packed, or plain).
+  stream_.run(call, inputs.size() > 0 ? (*inputs.begin())->layout() : TESSERA_LAYOUT_PLAIN).value_or_throw();
 }
 
 void Executor::get_rows(const Tensor& out, const Tensor& table, const Tensor& ids) {

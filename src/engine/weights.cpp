@@ -36,6 +36,19 @@ Result<Tensor> WeightLoader::load(const std::string& name, std::initializer_list
   return Tensor(data, info->dtype, std::span<const std::int64_t>(info->shape));
 }
 
+Result<Tensor> WeightLoader::load_matmul(const std::string& name, std::initializer_list<std::int64_t> shape) {
+  TESSERA_ASSIGN_OR_RETURN(Tensor plain, load(name, shape));
+  return pack_for_matmul(plain);
+}
+
+Result<Tensor> WeightLoader::pack_for_matmul(const Tensor& weight) {
+  TESSERA_ASSIGN_OR_RETURN(auto packed, runtime::pack_weight(device_, TESSERA_OP_MATMUL, weight.descriptor()));
+  if (packed.buffer.data() == nullptr) return weight;
+  Tensor result = Tensor::packed(packed.tensor, packed.layout);
+  buffers_.push_back(std::move(packed.buffer));
+  return result;
+}
+
 Result<Tensor> WeightLoader::load_optional(const std::string& name, std::initializer_list<std::int64_t> shape) {
   if (!contains(name)) return Tensor();
   return load(name, shape);

@@ -22,9 +22,14 @@ class WeightLoader {
   // As load(), or an empty Tensor when the file has no such tensor.
   Result<Tensor> load_optional(const std::string& name, std::initializer_list<std::int64_t> shape);
   bool contains(const std::string& name) const { return file_.find_tensor(name) != nullptr; }
+  // As load(), for a weight read only by matmul: the backend may pack it into a faster layout.
+  Result<Tensor> load_matmul(const std::string& name, std::initializer_list<std::int64_t> shape);
+  // A packed copy of a loaded weight for matmul (e.g. tied embeddings, also read by get_rows), or the
+  // weight itself when the backend keeps the plain layout.
+  Result<Tensor> pack_for_matmul(const Tensor& weight);
 
   std::int64_t parameter_count() const { return parameter_count_; }
-  // Device copies made for devices that cannot read the map; they live as long as the loader's owner keeps them.
+  // Device copies and packed weights; they live as long as the loader's owner keeps them.
   std::vector<runtime::Buffer> take_buffers() { return std::move(buffers_); }
 
  private:

@@ -26,6 +26,33 @@ Result<Buffer> Buffer::allocate(const Device& device, std::uint64_t size) {
   return buffer;
 }
 
+Buffer Buffer::adopt(const Device& device, void* data, std::uint64_t size) {
+  Buffer buffer;
+  buffer.backend_ = device.backend_pointer();
+  buffer.device_ = device.index();
+  buffer.data_ = data;
+  buffer.size_ = size;
+  return buffer;
+}
+
+Result<PackedWeight> pack_weight(const Device& device, std::int32_t op, const tessera_tensor& weight) {
+  PackedWeight packed;
+  const auto& table = device.backend().table();
+  if (table.pack_weight == nullptr) return packed;
+  tessera_tensor result{};
+  std::int32_t layout = TESSERA_LAYOUT_PLAIN;
+  tessera_status status = table.pack_weight(table.context, device.index(), op, &weight, &layout, &result);
+  if (status == TESSERA_STATUS_UNSUPPORTED) return packed;
+  if (status != TESSERA_STATUS_OK) {
+    return make_error(status == TESSERA_STATUS_OUT_OF_MEMORY ? ErrorCode::kOutOfMemory : ErrorCode::kInternal,
+                      "{}: cannot pack a weight: {}", device.label(), device.backend().describe_failure(status));
+  }
+  packed.buffer = Buffer::adopt(device, result.data, 0);
+  packed.tensor = result;
+  packed.layout = layout;
+  return packed;
+}
+
 Buffer::Buffer(Buffer&& other) noexcept
     : backend_(std::move(other.backend_)), device_(other.device_), data_(other.data_), size_(other.size_) {
   other.data_ = nullptr;

@@ -32,6 +32,8 @@ class Device {
 class Buffer {
  public:
   static Result<Buffer> allocate(const Device& device, std::uint64_t size);
+  // Takes ownership of memory the backend allocated (e.g. by pack_weight).
+  static Buffer adopt(const Device& device, void* data, std::uint64_t size);
   Buffer() = default;
   Buffer(Buffer&& other) noexcept;
   Buffer& operator=(Buffer&& other) noexcept;
@@ -49,6 +51,16 @@ class Buffer {
   void* data_ = nullptr;
   std::uint64_t size_ = 0;
 };
+
+// A weight rewritten by the backend into a layout of its own (tessera_backend::pack_weight).
+struct PackedWeight {
+  Buffer buffer;
+  tessera_tensor tensor{};
+  std::int32_t layout = TESSERA_LAYOUT_PLAIN;
+};
+// The packed form of a weight that `op` reads as input 0; an empty buffer when the backend keeps the
+// plain layout.
+Result<PackedWeight> pack_weight(const Device& device, std::int32_t op, const tessera_tensor& weight);
 
 // An ordered queue of kernels and copies on one device.
 class Stream {

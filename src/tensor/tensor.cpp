@@ -6,6 +6,13 @@
 
 namespace tessera {
 
+Tensor Tensor::packed(const tessera_tensor& descriptor, std::int32_t layout) {
+  Tensor tensor;
+  tensor.descriptor_ = descriptor;
+  tensor.layout_ = layout;
+  return tensor;
+}
+
 Tensor::Tensor(void* data, DType dtype, std::span<const std::int64_t> shape) {
   descriptor_ = {};
   if (shape.empty() || shape.size() > TESSERA_MAX_DIMS) {

@@ -21,6 +21,10 @@ class Tensor {
       : Tensor(data, dtype, std::span<const std::int64_t>(shape.begin(), shape.size())) {}
 
   const tessera_tensor& descriptor() const { return descriptor_; }
+  // A tensor over memory a backend packed into a layout of its own (see tessera_backend::pack_weight).
+  static Tensor packed(const tessera_tensor& descriptor, std::int32_t layout);
+  // TESSERA_LAYOUT_PLAIN unless the backend packed it: only kernels keyed with that layout read it.
+  std::int32_t layout() const { return layout_; }
   void* data() const { return descriptor_.data; }
   DType dtype() const { return static_cast<DType>(descriptor_.dtype); }
   int n_dims() const { return descriptor_.n_dims; }
@@ -37,6 +41,7 @@ class Tensor {
 
  private:
   tessera_tensor descriptor_;
+  std::int32_t layout_ = TESSERA_LAYOUT_PLAIN;
 };
 
 }  // namespace tessera

@@ -10,6 +10,7 @@ namespace tessera::cpu {
 tessera_status kernel_get_rows(void* stream, const tessera_op_call* call);
 tessera_status kernel_set_rows(void* stream, const tessera_op_call* call);
 tessera_status kernel_matmul(void* stream, const tessera_op_call* call);
+tessera_status kernel_matmul_rows16(void* stream, const tessera_op_call* call);  // kernels/packed.h layout
 tessera_status kernel_add(void* stream, const tessera_op_call* call);
 tessera_status kernel_mul(void* stream, const tessera_op_call* call);
 tessera_status kernel_scale(void* stream, const tessera_op_call* call);
@@ -20,6 +21,10 @@ tessera_status kernel_silu(void* stream, const tessera_op_call* call);
 tessera_status kernel_gelu(void* stream, const tessera_op_call* call);
 tessera_status kernel_swiglu(void* stream, const tessera_op_call* call);
 tessera_status kernel_attention(void* stream, const tessera_op_call* call);
+
+// The backend table's pack_weight (kernels/matmul_packed.cpp).
+tessera_status pack_weight(void* context, int32_t device, int32_t op, const tessera_tensor* weight, int32_t* layout,
+                           tessera_tensor* packed);
 
 const tessera_kernel_entry* kernel_table();
 std::uint32_t kernel_table_size();

@@ -1,5 +1,6 @@
 // Scalar block routines: weight dequantization and activation quantization.
 #include "kernels/quant.h"
+#include "kernels/packed.h"
 
 #include <cmath>
 #include <cstring>
@@ -151,6 +152,19 @@ void quantize_q8_1(const float* x, tessera_block_q8_1* blocks, int64_t n_blocks)
   }
 }
 
+// Q8_0 values and scale plus the exact integer sum of the values, for the packed kernels.
+void quantize_q8_sum(const float* x, tessera_block_q8_sum* blocks, int64_t n_blocks) {
+  for (int64_t b = 0; b < n_blocks; ++b, x += 32) {
+    tessera_block_q8_0 block;
+    quantize_q8_0(x, &block, 1);
+    int sum = 0;
+    for (int j = 0; j < 32; ++j) sum += block.qs[j];
+    blocks[b].d = block.d;
+    blocks[b].sum = static_cast<int16_t>(sum);
+    std::memcpy(blocks[b].qs, block.qs, 32);
+  }
+}
+
 // Q8_K as ggml's quantize_row_q8_K_ref (used on x86): scale -127/max of the signed extreme value.
 void quantize_q8_k(const float* x, tessera_block_q8_k* blocks, int64_t n_blocks) {
   for (int64_t b = 0; b < n_blocks; ++b, x += TESSERA_QK_K) {
@@ -215,6 +229,7 @@ int64_t activation_row_bytes(tessera_activation_format format, int64_t n) {
     case TESSERA_ACTIVATION_Q8_0: return n / 32 * static_cast<int64_t>(sizeof(tessera_block_q8_0));
     case TESSERA_ACTIVATION_Q8_1: return n / 32 * static_cast<int64_t>(sizeof(tessera_block_q8_1));
     case TESSERA_ACTIVATION_Q8_K: return n / TESSERA_QK_K * static_cast<int64_t>(sizeof(tessera_block_q8_k));
+    case TESSERA_ACTIVATION_Q8_SUM: return n / 32 * static_cast<int64_t>(sizeof(tessera_block_q8_sum));
   }
   return 0;
 }
@@ -236,6 +251,9 @@ void quantize_activation_row(tessera_activation_format format, const float* sour
     case TESSERA_ACTIVATION_Q8_1: quantize_q8_1(source, static_cast<tessera_block_q8_1*>(destination), n / 32); break;
     case TESSERA_ACTIVATION_Q8_K:
       quantize_q8_k(source, static_cast<tessera_block_q8_k*>(destination), n / TESSERA_QK_K);
+      break;
+    case TESSERA_ACTIVATION_Q8_SUM:
+      quantize_q8_sum(source, static_cast<tessera_block_q8_sum*>(destination), n / 32);
       break;
   }
 }

@@ -35,7 +35,8 @@ typedef enum tessera_activation_format {
   TESSERA_ACTIVATION_BF16 = 2,
   TESSERA_ACTIVATION_Q8_0 = 3,
   TESSERA_ACTIVATION_Q8_1 = 4,
-  TESSERA_ACTIVATION_Q8_K = 5
+  TESSERA_ACTIVATION_Q8_K = 5,
+  TESSERA_ACTIVATION_Q8_SUM = 6 /* tessera_block_q8_sum of kernels/packed.h */
 } tessera_activation_format;
 
 /* result = dot(weight row, activation row) over n elements. */

@@ -62,8 +62,11 @@ std::vector<double> output_values(HostTensor& tensor) {
   return values;
 }
 
-// Runs one case on the device; the device output lands in `got`.
-Result<void> run_on_device(Case& entry, const runtime::Device& device, runtime::Stream& stream, HostTensor& got) {
+// Runs one case on the device; the device output lands in `got`. With `packed`, input 0 is first
+// offered to the backend's pack_weight; *layout is the layout the kernel ran with, and stays
+// TESSERA_LAYOUT_PLAIN (nothing run) when the backend keeps the plain layout.
+Result<void> run_on_device(Case& entry, const runtime::Device& device, runtime::Stream& stream, HostTensor& got,
+                           bool packed = false, std::int32_t* layout = nullptr) {
   tessera_op_call call = entry.host_call();
   std::vector<runtime::Buffer> buffers;
   auto upload = [&](tessera_tensor& tensor, const std::vector<std::byte>& bytes) -> Result<void> {
@@ -75,7 +78,16 @@ Result<void> run_on_device(Case& entry, const runtime::Device& device, runtime::
   };
   for (std::size_t i = 0; i < entry.inputs.size(); ++i) TESSERA_TRY(upload(call.inputs[i], entry.inputs[i].bytes()));
   TESSERA_TRY(upload(call.output, entry.output.bytes()));
-  TESSERA_TRY(stream.run(call));
+  std::int32_t used_layout = TESSERA_LAYOUT_PLAIN;
+  if (packed) {
+    TESSERA_ASSIGN_OR_RETURN(auto packed_weight, runtime::pack_weight(device, entry.op, call.inputs[0]));
+    if (packed_weight.buffer.data() == nullptr) return {};
+    call.inputs[0] = packed_weight.tensor;
+    used_layout = packed_weight.layout;
+    buffers.push_back(std::move(packed_weight.buffer));
+  }
+  if (layout != nullptr) *layout = used_layout;
+  TESSERA_TRY(stream.run(call, used_layout));
   TESSERA_TRY(stream.synchronize());
   got = entry.output;
   TESSERA_TRY(stream.copy_to_host(got.bytes().data(), call.output.data, got.bytes().size()));
@@ -104,6 +116,20 @@ CaseResult compare(const Case& entry, HostTensor& want_tensor, HostTensor& got_t
     result.message = fmt::format("element [{}, {}]: got {:.9g}, want {:.9g} ({:.3g}x the allowed error)",
                                  static_cast<std::int64_t>(worst_index) / n, static_cast<std::int64_t>(worst_index) % n,
                                  got[worst_index], want[worst_index], result.worst_ratio);
+  }
+  return result;
+}
+
+CaseResult evaluate(Case& entry, const runtime::Device& device, runtime::Stream& stream, HostTensor& want, bool packed,
+                    std::int32_t* layout) {
+  CaseResult result;
+  HostTensor got;
+  auto status = run_on_device(entry, device, stream, got, packed, layout);
+  if (!status.ok()) {
+    result.outcome = Outcome::kFailed;
+    result.message = status.error().message();
+  } else if (!packed || *layout != TESSERA_LAYOUT_PLAIN) {
+    result = compare(entry, want, got);
   }
   return result;
 }
@@ -140,18 +166,22 @@ Result<Report> run(const std::shared_ptr<runtime::Backend>& backend, const Optio
       if (!status.ok()) return make_error(ErrorCode::kInternal, "conformance case '{}': reference failed: {}", entry.name, status.error().message());
       want = std::move(reference_case.output);
     }
-    HostTensor got;
-    auto status = run_on_device(entry, device, *stream, got);
-    if (!status.ok()) {
-      result.outcome = Outcome::kFailed;
-      result.message = status.error().message();
-    } else {
-      CaseResult compared = compare(entry, want, got);
-      result.outcome = compared.outcome;
-      result.worst_ratio = compared.worst_ratio;
-      result.message = std::move(compared.message);
-    }
+    const CaseResult plain = evaluate(entry, device, *stream, want, false, nullptr);
+    result.outcome = plain.outcome;
+    result.worst_ratio = plain.worst_ratio;
+    result.message = plain.message;
     report.results.push_back(std::move(result));
+    if (entry.op == TESSERA_OP_MATMUL) {  // the same case again on the weight packed by the backend, if it packs
+      std::int32_t layout = TESSERA_LAYOUT_PLAIN;
+      CaseResult packed = evaluate(entry, device, *stream, want, true, &layout);
+      if (layout != TESSERA_LAYOUT_PLAIN || packed.outcome == Outcome::kFailed) {
+        packed.op = runtime::op_name(entry.op);
+        packed.signature = runtime::KernelKey::from_call(entry.host_call(), layout).to_string();
+        packed.name = entry.name + " packed";
+        covered.insert(packed.signature);
+        report.results.push_back(std::move(packed));
+      }
+    }
   }
   if (options.ops.empty()) {
     for (const auto& kernel : backend->kernels()) {

@@ -1,0 +1,75 @@
+// The CPU backend's packed weight layout for matmul ("rows16"): weight rows are interleaved in groups
+// of 16 so that one 512-bit register (or two 256-bit ones) holds the same 4 bytes of 16 rows, and an
+// int8 dot-product instruction advances 16 output rows at once against a broadcast activation.
+//
+// For a weight [n_out, n_in] of a 32-element block type, group g holds rows 16 g .. 16 g + 15 (rows past
+// n_out are zero) and, for each block b of n_in / 32, one packed block:
+//   Q4_0: d[16] f16 | quants[4][16][4]          288 bytes (18 per row, as in GGUF)
+//   Q4_1: d[16] f16 | m[16] f16 | quants[4][16][4]   320 bytes
+//   Q8_0: d[16] f16 | quants[8][16][4]          544 bytes
+// quants[c][r] are the 4 bytes of row r at chunk c: for Q4 the GGUF bytes qs[4c .. 4c+3] (low nibbles are
+// elements 4c.., high nibbles elements 16 + 4c..), for Q8_0 elements 4c .. 4c+3.
+//
+// Activations are quantized per 32-element block to tessera_block_q8_1 for Q4_1 and to
+// tessera_block_q8_sum (Q8_0 values plus their exact integer sum) for Q4_0 and Q8_0.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernels/quant.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TESSERA_CPU_LAYOUT_ROWS16 1
+#define TESSERA_ROWS16 16
+
+/* Q8_0 activation block with the integer sum of its quants (the Q4_0 -8 and Q8_0 +128 offsets). */
+typedef struct tessera_block_q8_sum {
+  uint16_t d;
+  int16_t sum;
+  int8_t qs[32];
+} tessera_block_q8_sum;
+
+/* out[a * out_stride + r] = dot(weight row 16 group + r, activation a) for r < n_rows (<= 16) and
+ * a < n_activations, over n_in elements. `group` points at the group's first packed block. Kernels with
+ * exact = 1 add up each row in the order of the plain-layout dot kernels (bit-identical results);
+ * exact = 0 may use a faster order. */
+typedef void (*tessera_packed_tile_fn)(int64_t n_in, const void* group, const void* activation,
+                                       int64_t activation_stride, int n_activations, float* out,
+                                       int64_t out_stride, int n_rows);
+
+/* Slots: 0 Q8_0, 1 Q4_0, 2 Q4_1. */
+#define TESSERA_PACKED_KINDS 3
+typedef struct tessera_packed_kernels {
+  tessera_packed_tile_fn exact[TESSERA_PACKED_KINDS];
+  tessera_packed_tile_fn fast[TESSERA_PACKED_KINDS];
+  int fast_activations; /* activation rows per fast call that fill the registers */
+} tessera_packed_kernels;
+
+#ifdef __cplusplus
+}
+#endif
+
+#ifdef __cplusplus
+namespace tessera::cpu {
+
+// Slot of a weight dtype in tessera_packed_kernels, -1 when it has no packed layout.
+int packed_index(int32_t weight_dtype);
+// Bytes of one packed block (16 rows x 32 elements) of a dtype that has a packed layout.
+int64_t packed_block_bytes(int32_t weight_dtype);
+// Bytes of a whole packed weight [n_out, n_in].
+int64_t packed_weight_bytes(int32_t weight_dtype, int64_t n_out, int64_t n_in);
+// Packs a plain weight (row r at plain + r * row_stride) into `packed` (packed_weight_bytes of them).
+void pack_rows16(int32_t weight_dtype, const void* plain, int64_t row_stride, int64_t n_out, int64_t n_in,
+                 void* packed);
+// Activation format the packed kernels of a weight dtype read.
+tessera_activation_format packed_activation_format(int32_t weight_dtype);
+
+const tessera_packed_kernels* scalar_packed_kernels();
+const tessera_packed_kernels* avx2_packed_kernels();
+const tessera_packed_kernels* avx512_packed_kernels();
+
+}  // namespace tessera::cpu
+#endif
