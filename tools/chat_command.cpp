@@ -94,6 +94,9 @@ int chat(const ChatSettings& settings) {
     request.prompt = tokenizer.encode_segments(pieces, false);
     request.max_tokens = settings.max_tokens;
     request.sampling = settings.sampling;
+    // The engine keeps the conversation's KV cache between turns and prefills only what the new
+    // render adds past the longest prefix it shares with the tokens already cached.
+    request.reuse_cache = true;
     if (static_cast<int>(request.prompt.size()) + request.max_tokens > engine.context_length()) {
       request.max_tokens = engine.context_length() - static_cast<int>(request.prompt.size());
       if (request.max_tokens <= 0) {

@@ -41,7 +41,7 @@ Result<std::unique_ptr<Engine>> Engine::load(const EngineOptions& options) {
   return engine;
 }
 
-Result<void> Engine::prefill(SequenceId sequence, const std::vector<std::int32_t>& tokens, std::int32_t start,
+Result<void> Engine::prefill(SequenceId sequence, std::span<const std::int32_t> tokens, std::int32_t start,
                              bool all_logits, std::vector<float>& logits) {
   const auto vocab = model_->config().vocab_size;
   Batch batch;
@@ -60,6 +60,25 @@ Result<void> Engine::prefill(SequenceId sequence, const std::vector<std::int32_t
   return {};
 }
 
+void Engine::forget_main_sequence() {
+  cache_.release(kMainSequence);
+  cached_tokens_.clear();
+}
+
+std::size_t Engine::keep_common_prefix(const std::vector<std::int32_t>& prompt, bool reuse) {
+  if (!reuse || !cache_.has_sequence(kMainSequence)) {
+    forget_main_sequence();
+    return 0;
+  }
+  auto [cached_end, prompt_end] = std::mismatch(cached_tokens_.begin(), cached_tokens_.end(), prompt.begin(), prompt.end());
+  auto kept = static_cast<std::size_t>(prompt_end - prompt.begin());
+  // The last prompt token always runs again: its logits choose the first new token.
+  if (kept == prompt.size()) --kept;
+  cache_.truncate(kMainSequence, static_cast<std::int64_t>(kept));
+  cached_tokens_.resize(kept);
+  return kept;
+}
+
 Result<GenerationResult> Engine::generate(const GenerationRequest& request,
                                           const std::function<bool(std::int32_t)>& on_token) {
   if (request.prompt.empty()) return make_error(ErrorCode::kInvalidArgument, "empty prompt");
@@ -68,18 +87,21 @@ Result<GenerationResult> Engine::generate(const GenerationRequest& request,
     return make_error(ErrorCode::kOutOfRange, "prompt ({} tokens) plus {} new tokens exceeds the context of {}",
                       request.prompt.size(), request.max_tokens, context_length_);
   }
-  cache_.release(kMainSequence);
+  const std::size_t reused = keep_common_prefix(request.prompt, request.reuse_cache);
   TESSERA_TRY(cache_.reserve(kMainSequence, total));
   const auto vocab = static_cast<std::size_t>(model_->config().vocab_size);
   GenerationResult result;
   result.finish_reason = "length";
-  result.timings.prompt_tokens = static_cast<int>(request.prompt.size());
+  result.timings.prompt_tokens = static_cast<int>(request.prompt.size() - reused);
+  result.timings.reused_prompt_tokens = static_cast<int>(reused);
   Sampler sampler(request.sampling);
   for (auto token : request.prompt) sampler.accept(token);
 
   std::vector<float> logits;
   auto prompt_start = std::chrono::steady_clock::now();
-  TESSERA_TRY(prefill(kMainSequence, request.prompt, 0, false, logits));
+  const std::span<const std::int32_t> suffix = std::span(request.prompt).subspan(reused);
+  TESSERA_TRY(prefill(kMainSequence, suffix, static_cast<std::int32_t>(reused), false, logits));
+  cached_tokens_ = request.prompt;
   result.timings.prompt_seconds = seconds_since(prompt_start);
 
   auto position = static_cast<std::int32_t>(request.prompt.size());
@@ -103,10 +125,15 @@ Result<GenerationResult> Engine::generate(const GenerationRequest& request,
     step.add(token, position++, kMainSequence, true);
     logits.clear();
     TESSERA_TRY(model_->forward(step, cache_, logits));
+    cached_tokens_.push_back(token);
   }
   result.timings.generated_tokens = static_cast<int>(result.tokens.size());
   if (!result.tokens.empty()) result.timings.generation_seconds = seconds_since(generation_start);
-  cache_.release(kMainSequence);
+  if (request.reuse_cache) {
+    cache_.truncate(kMainSequence, static_cast<std::int64_t>(cached_tokens_.size()));
+  } else {
+    forget_main_sequence();
+  }
   return result;
 }
 
@@ -115,11 +142,11 @@ Result<std::vector<float>> Engine::score(const std::vector<std::int32_t>& tokens
   if (static_cast<std::int64_t>(tokens.size()) > context_length_) {
     return make_error(ErrorCode::kOutOfRange, "{} tokens exceed the context of {}", tokens.size(), context_length_);
   }
-  cache_.release(kMainSequence);
+  forget_main_sequence();
   TESSERA_TRY(cache_.reserve(kMainSequence, static_cast<std::int64_t>(tokens.size())));
   std::vector<float> logits;
   auto status = prefill(kMainSequence, tokens, 0, true, logits);
-  cache_.release(kMainSequence);
+  forget_main_sequence();
   TESSERA_TRY(status);
   return logits;
 }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,10 +33,15 @@ struct GenerationRequest {
   int max_tokens = 128;
   SamplingParams sampling;
   bool stop_at_end_of_generation = true;
+  // Keep the sequence's tokens and their KV cache after this call, and start from what the previous
+  // call kept: only the prompt past its longest common prefix with those tokens is prefilled (at
+  // least its last token, whose logits start the generation). Multi-turn chat sets this.
+  bool reuse_cache = false;
 };
 
 struct GenerationTimings {
-  int prompt_tokens = 0;
+  int prompt_tokens = 0;         // prompt tokens prefilled by this call
+  int reused_prompt_tokens = 0;  // prompt tokens whose KV came from the previous call (reuse_cache)
   int generated_tokens = 0;
   double prompt_seconds = 0.0;
   double generation_seconds = 0.0;  // from the first generated token's step to the last
@@ -74,8 +80,12 @@ class Engine {
  private:
   Engine(runtime::Device device) : device_(std::move(device)) {}
   // Runs tokens [0, n) of a sequence starting at `start`, asking for logits of the last (or all).
-  Result<void> prefill(SequenceId sequence, const std::vector<std::int32_t>& tokens, std::int32_t start,
+  Result<void> prefill(SequenceId sequence, std::span<const std::int32_t> tokens, std::int32_t start,
                        bool all_logits, std::vector<float>& logits);
+  // Frees the main sequence's KV cache, or keeps the part shared with `prompt` when reuse is asked;
+  // returns the number of prompt positions kept.
+  std::size_t keep_common_prefix(const std::vector<std::int32_t>& prompt, bool reuse);
+  void forget_main_sequence();
 
   std::unique_ptr<gguf::File> file_;
   runtime::Device device_;
@@ -85,6 +95,8 @@ class Engine {
   EngineOptions options_;
   int context_length_ = 0;
   std::set<std::int32_t> end_tokens_;
+  // Tokens whose K and V the main sequence holds in the cache, position by position.
+  std::vector<std::int32_t> cached_tokens_;
 };
 
 }  // namespace tessera::engine

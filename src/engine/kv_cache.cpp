@@ -1,5 +1,7 @@
 #include "engine/kv_cache.h"
 
+#include <algorithm>
+
 #include "base/checked.h"
 
 namespace tessera::engine {
@@ -54,6 +56,22 @@ void KvCache::release(SequenceId sequence) {
   if (found == tables_.end()) return;
   for (auto block : found->second) free_.push_back(block);
   tables_.erase(found);
+}
+
+void KvCache::truncate(SequenceId sequence, std::int64_t length) {
+  auto found = tables_.find(sequence);
+  if (found == tables_.end()) return;
+  auto& table = found->second;
+  const std::int64_t kept = (std::max<std::int64_t>(length, 0) + shape_.block_size - 1) / shape_.block_size;
+  while (static_cast<std::int64_t>(table.size()) > kept) {
+    free_.push_back(table.back());
+    table.pop_back();
+  }
+}
+
+std::int64_t KvCache::reserved_positions(SequenceId sequence) const {
+  auto found = tables_.find(sequence);
+  return found == tables_.end() ? 0 : static_cast<std::int64_t>(found->second.size()) * shape_.block_size;
 }
 
 std::int32_t KvCache::slot(SequenceId sequence, std::int32_t position) const {

@@ -35,6 +35,11 @@ class KvCache {
   // Makes room for positions [0, length) of a sequence, allocating blocks as needed.
   Result<void> reserve(SequenceId sequence, std::int64_t length);
   void release(SequenceId sequence);
+  // Keeps positions [0, length) of a sequence and returns the blocks wholly past them to the free
+  // list; the block holding position length-1 stays, its later slots to be overwritten.
+  void truncate(SequenceId sequence, std::int64_t length);
+  // Positions the sequence's blocks can hold (a multiple of block_size); 0 for an unknown sequence.
+  std::int64_t reserved_positions(SequenceId sequence) const;
   bool has_sequence(SequenceId sequence) const { return tables_.contains(sequence); }
   // Physical row (block * block_size + slot) holding a position of a sequence already reserved.
   std::int32_t slot(SequenceId sequence, std::int32_t position) const;
