@@ -65,4 +65,15 @@ void MappedFile::release() {
   size_ = 0;
 }
 
+void MappedFile::drop_pages(const void* begin, std::uint64_t size) const {
+  const auto start = reinterpret_cast<std::uintptr_t>(begin);
+  const auto base = reinterpret_cast<std::uintptr_t>(data_);
+  if (data_ == nullptr || start < base || size > size_ || start - base > size_ - size) return;
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const std::uintptr_t first = (start + page - 1) / page * page;
+  const std::uintptr_t last = (start + size) / page * page;
+  // Advice only: a failure leaves the pages resident, which is harmless.
+  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+}
+
 }  // namespace tessera

@@ -25,6 +25,9 @@ class MappedFile {
   std::uint64_t size() const { return size_; }
   std::span<const std::uint8_t> bytes() const { return {data_, static_cast<std::size_t>(size_)}; }
   const std::string& path() const { return path_; }
+  // Tells the kernel the pages wholly inside [begin, begin + size) are not needed now (a weight that
+  // was copied elsewhere): they leave the resident set and are read again from the file if touched.
+  void drop_pages(const void* begin, std::uint64_t size) const;
 
  private:
   void release();

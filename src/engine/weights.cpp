@@ -38,7 +38,10 @@ Result<Tensor> WeightLoader::load(const std::string& name, std::initializer_list
 
 Result<Tensor> WeightLoader::load_matmul(const std::string& name, std::initializer_list<std::int64_t> shape) {
   TESSERA_ASSIGN_OR_RETURN(Tensor plain, load(name, shape));
-  return pack_for_matmul(plain);
+  TESSERA_ASSIGN_OR_RETURN(Tensor packed, pack_for_matmul(plain));
+  // The packed copy replaces the mapped bytes, which need not stay resident.
+  if (packed.layout() != TESSERA_LAYOUT_PLAIN) file_.drop_tensor_pages(*file_.find_tensor(name));
+  return packed;
 }
 
 Result<Tensor> WeightLoader::pack_for_matmul(const Tensor& weight) {

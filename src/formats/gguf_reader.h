@@ -53,6 +53,9 @@ class File {
 
   const Value* find(std::string_view key) const;
   const TensorInfo* find_tensor(std::string_view name) const;
+  // Drops a tensor's pages from the resident set once its bytes were copied elsewhere (no effect on
+  // files parsed from caller-owned bytes).
+  void drop_tensor_pages(const TensorInfo& tensor) const { mapped_.drop_pages(tensor.data, tensor.size_bytes); }
 
   // Typed metadata access with errors naming the key. Integer getters accept any integer type
   // whose value fits.
