@@ -56,7 +56,7 @@ tessera_status kernel_matmul_rows16(void* stream_handle, const tessera_op_call* 
   const int64_t n_out = weight.shape[0];
   const int64_t n_in = weight.shape[1];
   const int64_t m = row_count(x);
-  if (n_in % 32 != 0) return invalid("matmul rows16: n_in {} is not a whole number of blocks", n_in);
+  if (n_in % block_elements(weight.dtype) != 0) return invalid("matmul rows16: n_in {} is not a whole number of blocks", n_in);
   if (row_length(x) != n_in) return invalid("matmul: x rows have {} elements, weight rows {}", row_length(x), n_in);
   if (row_count(out) != m || row_length(out) != n_out) return invalid("matmul: output must be [{}, {}]", m, n_out);
   int64_t out_stride = 0;
@@ -76,7 +76,7 @@ tessera_status kernel_matmul_rows16(void* stream_handle, const tessera_op_call* 
 
   const bool exact = m < kExactBatch;
   const tessera_packed_tile_fn tile = exact ? kernels->exact[kind] : kernels->fast[kind];
-  const int64_t group_bytes = (n_in / 32) * packed_block_bytes(weight.dtype);
+  const int64_t group_bytes = (n_in / block_elements(weight.dtype)) * packed_block_bytes(weight.dtype);
   const int64_t groups = (n_out + TESSERA_ROWS16 - 1) / TESSERA_ROWS16;
   const int64_t activation_tiles = (m + kTileActivations - 1) / kTileActivations;
   auto* out_base = static_cast<float*>(out.data);
@@ -101,7 +101,7 @@ tessera_status pack_weight(void* context, int32_t device, int32_t op, const tess
   const auto* state = static_cast<const Context*>(context);
   if (device != 0 || weight == nullptr || layout == nullptr || packed == nullptr) return invalid("cpu: pack_weight arguments");
   if (!state->pack || op != TESSERA_OP_MATMUL || packed_index(weight->dtype) < 0 || weight->n_dims != 2 ||
-      weight->data == nullptr || weight->shape[1] % 32 != 0 || weight->shape[0] <= 0) {
+      weight->data == nullptr || weight->shape[1] % block_elements(weight->dtype) != 0 || weight->shape[0] <= 0) {
     return set_error(TESSERA_STATUS_UNSUPPORTED, "cpu: weight keeps the plain layout");
   }
   const int64_t bytes = packed_weight_bytes(weight->dtype, weight->shape[0], weight->shape[1]);

@@ -9,9 +9,13 @@
 //   Q8_0: d[16] f16 | quants[8][16][4]          544 bytes
 // quants[c][r] are the 4 bytes of row r at chunk c: for Q4 the GGUF bytes qs[4c .. 4c+3] (low nibbles are
 // elements 4c.., high nibbles elements 16 + 4c..), for Q8_0 elements 4c .. 4c+3.
+// Q4_K has one packed block per 256-element super-block:
+//   d[16] f16 | dmin[16] f16 | scales[8][16] u8 | mins[8][16] u8 | quants[4][8][16][4]   2368 bytes
+// with the 6-bit sub-block scales and mins unpacked, and quants[j][c][r] the GGUF bytes qs[32j + 4c ..]
+// of row r (low nibbles: sub-block 2j, high nibbles: sub-block 2j + 1).
 //
 // Activations are quantized per 32-element block to tessera_block_q8_1 for Q4_1 and to
-// tessera_block_q8_sum (Q8_0 values plus their exact integer sum) for Q4_0 and Q8_0.
+// tessera_block_q8_sum (Q8_0 values plus their exact integer sum) for Q4_0 and Q8_0; Q4_K reads Q8_K.
 #pragma once
 
 #include <stdint.h>
@@ -40,8 +44,8 @@ typedef void (*tessera_packed_tile_fn)(int64_t n_in, const void* group, const vo
                                        int64_t activation_stride, int n_activations, float* out,
                                        int64_t out_stride, int n_rows);
 
-/* Slots: 0 Q8_0, 1 Q4_0, 2 Q4_1. */
-#define TESSERA_PACKED_KINDS 3
+/* Slots: 0 Q8_0, 1 Q4_0, 2 Q4_1, 3 Q4_K (its exact slot holds the fast kernel: no plain-order copy). */
+#define TESSERA_PACKED_KINDS 4
 typedef struct tessera_packed_kernels {
   tessera_packed_tile_fn exact[TESSERA_PACKED_KINDS];
   tessera_packed_tile_fn fast[TESSERA_PACKED_KINDS];
@@ -57,7 +61,7 @@ namespace tessera::cpu {
 
 // Slot of a weight dtype in tessera_packed_kernels, -1 when it has no packed layout.
 int packed_index(int32_t weight_dtype);
-// Bytes of one packed block (16 rows x 32 elements) of a dtype that has a packed layout.
+// Bytes of one packed block (16 rows x one block of the dtype) of a dtype that has a packed layout.
 int64_t packed_block_bytes(int32_t weight_dtype);
 // Bytes of a whole packed weight [n_out, n_in].
 int64_t packed_weight_bytes(int32_t weight_dtype, int64_t n_out, int64_t n_in);
