@@ -11,12 +11,21 @@
 
 #include "cpu_backend.h"
 #include "kernels/attention_kernels.h"
+#include "kernels/fast_exp.h"
 #include "kernels/kernels.h"
 #include "tessera/block_formats.h"
 
 namespace tessera::cpu {
 
 namespace {
+
+// Sums 16 lanes pairwise: (l, l + 8), (l, l + 4), (l, l + 2), (0, 1).
+float sum_sixteen_lanes(float* lanes) {
+  for (int width = 8; width >= 1; width /= 2) {
+    for (int l = 0; l < width; ++l) lanes[l] += lanes[l + width];
+  }
+  return lanes[0];
+}
 
 float dot_f32(const float* q, const void* k, int64_t n) {
   const auto* key = static_cast<const float*>(k);
@@ -25,11 +34,23 @@ float dot_f32(const float* q, const void* k, int64_t n) {
   return sum;
 }
 
-float dot_f16(const float* q, const void* k, int64_t n) {
+float dot_f16_sixteen_lanes(const float* q, const void* k, int64_t n) {
   const auto* key = static_cast<const uint16_t*>(k);
-  float sum = 0.0f;
-  for (int64_t i = 0; i < n; ++i) sum += q[i] * tessera_f16_to_f32(key[i]);
-  return sum;
+  float lanes[16] = {};
+  for (int64_t i = 0; i < n; ++i) lanes[i % 16] += q[i] * tessera_f16_to_f32(key[i]);
+  return sum_sixteen_lanes(lanes);
+}
+
+float dot_f16_four_accumulators(const float* q, const void* k, int64_t n) {
+  const auto* key = static_cast<const uint16_t*>(k);
+  const int64_t blocked = n / 64 * 64;
+  float lanes[64] = {};
+  for (int64_t i = 0; i < blocked; ++i) lanes[i % 64] += q[i] * tessera_f16_to_f32(key[i]);
+  for (int l = 0; l < 32; ++l) lanes[l] += lanes[l + 32];
+  for (int l = 0; l < 16; ++l) lanes[l] += lanes[l + 16];
+  double sum = sum_sixteen_lanes(lanes);
+  for (int64_t i = blocked; i < n; ++i) sum += static_cast<double>(q[i] * tessera_f16_to_f32(key[i]));
+  return static_cast<float>(sum);
 }
 
 void axpy_f32(float* accumulator, float weight, const void* v, int64_t n) {
@@ -42,7 +63,29 @@ void axpy_f16(float* accumulator, float weight, const void* v, int64_t n) {
   for (int64_t i = 0; i < n; ++i) accumulator[i] += weight * tessera_f16_to_f32(value[i]);
 }
 
-const tessera_attention_kernels kScalarAttention = {dot_f32, dot_f16, axpy_f32, axpy_f16};
+double exp_sum(float* x, int64_t n, float max) {
+  double sum = 0.0;
+  for (int64_t start = 0; start < n; start += 16) {
+    float lanes[16];
+    for (int64_t l = 0; l < 16; ++l) {
+      lanes[l] = start + l < n ? (x[start + l] = tessera_fast_exp(x[start + l] - max)) : 0.0f;
+    }
+    sum += sum_sixteen_lanes(lanes);
+  }
+  return sum;
+}
+
+const tessera_attention_kernels kScalarAttention = {dot_f32, dot_f16_sixteen_lanes, dot_f16_four_accumulators,
+                                                    axpy_f32, axpy_f16, exp_sum};
+
+// rows[r] += rows[r + half] for r < half, each row `length` floats `stride` apart.
+void add_upper_rows(float* rows, int64_t half, int64_t stride, int64_t length) {
+  for (int64_t r = 0; r < half; ++r) {
+    float* target = rows + r * stride;
+    const float* source = rows + (r + half) * stride;
+    for (int64_t i = 0; i < length; ++i) target[i] += source[i];
+  }
+}
 
 }  // namespace
 
@@ -102,17 +145,26 @@ tessera_status kernel_attention(void* stream_handle, const tessera_op_call* call
   const tessera_attention_kernels* kernels = &kScalarAttention;
   if (stream.context->isa >= Isa::kAvx2 && avx2_attention_kernels() != nullptr) kernels = avx2_attention_kernels();
   const bool half = cache_dtype == TESSERA_DTYPE_F16;
-  const auto dot = half ? kernels->dot_f16 : kernels->dot_f32;
-  const auto axpy = half ? kernels->axpy_f16 : kernels->axpy_f32;
   const int64_t group = n_head / n_kv_head;
   const float scale = call->params.attention.scale;
+  // F16 cache: the orders of llama.cpp's CPU backend (flash attention off, KV cache F16), where K·Q and
+  // the probabilities times V are matrix products. A batch of several tokens goes through its tiled
+  // F16 GEMM (sixteen lanes; K·Q only when head_dim % 16 == 0), a single token through its F16 dot
+  // product (four accumulators). The lanes follow the cache position, as the cells of a sequence that
+  // starts at cell 0.
+  const bool tiled = n_tokens > 1;
+  const auto dot = !half ? kernels->dot_f32
+                   : tiled && head_dim % 16 == 0 ? kernels->dot_f16_sixteen_lanes
+                                                 : kernels->dot_f16_four_accumulators;
+  const auto axpy = half ? kernels->axpy_f16 : kernels->axpy_f32;
+  const int64_t lane_rows = !half ? 1 : tiled && head_dim % 4 == 0 ? 16 : 64;
 
-  // Per thread: scores [max_pos + 1], an accumulator [head_dim] and a rounded query [head_dim], each
-  // rounded to a cache line.
+  // Per thread: scores [max_pos + 1], lane_rows accumulators [head_dim] and a rounded query
+  // [head_dim], each rounded to a cache line.
   const int n_threads = stream.threads().size();
   const int64_t scores_floats = (max_pos + 1 + 15) / 16 * 16;
   const int64_t head_floats = (head_dim + 15) / 16 * 16;
-  const int64_t per_thread = scores_floats + 2 * head_floats;
+  const int64_t per_thread = scores_floats + (lane_rows + 1) * head_floats;
   auto* scratch = reinterpret_cast<float*>(stream.scratch_bytes(static_cast<size_t>(per_thread * n_threads) * sizeof(float)));
 
   // Items are dealt out round-robin: later tokens of a prompt attend to more positions, so contiguous
@@ -120,16 +172,14 @@ tessera_status kernel_attention(void* stream_handle, const tessera_op_call* call
   const int64_t items = n_tokens * n_head;
   auto work = [&](int thread_index, int threads) {
     float* scores = scratch + per_thread * thread_index;
-    float* accumulator = scores + scores_floats;
-    float* rounded_query = accumulator + head_floats;
+    float* rounded_query = scores + scores_floats;
+    float* accumulators = rounded_query + head_floats;  // [lane_rows][head_floats]
     for (int64_t item = thread_index; item < items; item += threads) {
       const int64_t t = item / n_head, h = item % n_head, kv_head = h / group;
       const int64_t seq = seq_data[t], pos = pos_data[t];
       const auto* query = reinterpret_cast<const float*>(static_cast<const char*>(q.data) + t * q.stride[0] + h * q.stride[1]);
       if (half) {
-        // With an F16 cache both operands of each product are F16 values, as when the query is
-        // converted to the cache type: the products are exact and the result does not depend on
-        // whether a backend computes in F16 or F32.
+        // The query is converted to the cache type, so each product of two F16 values is exact.
         for (int64_t i = 0; i < head_dim; ++i) rounded_query[i] = tessera_f16_to_f32(tessera_f32_to_f16(query[i]));
         query = rounded_query;
       }
@@ -141,26 +191,30 @@ tessera_status kernel_attention(void* stream_handle, const tessera_op_call* call
         scores[p] = dot(query, key, head_dim) * scale;
         max = std::fmax(max, scores[p]);
       }
-      float sum = 0.0f;
-      for (int64_t p = 0; p <= pos; ++p) {
-        scores[p] = std::exp(scores[p] - max);
-        sum += scores[p];
-      }
-      const float inverse = 1.0f / sum;
+      const auto inverse = static_cast<float>(1.0 / kernels->exp_sum(scores, pos + 1, max));
       if (half) {
         // Normalised probabilities rounded to F16 weight the F16 values (again exact products).
         for (int64_t p = 0; p <= pos; ++p) scores[p] = tessera_f16_to_f32(tessera_f32_to_f16(scores[p] * inverse));
       }
-      for (int64_t i = 0; i < head_dim; ++i) accumulator[i] = 0.0f;
+      for (int64_t i = 0; i < lane_rows * head_floats; ++i) accumulators[i] = 0.0f;
       for (int64_t p = 0; p <= pos; ++p) {
         const int64_t block = physical_block(seq, p / block_size), slot = p % block_size;
         const char* value = static_cast<const char*>(v_cache.data) + block * v_cache.stride[0] + slot * v_cache.stride[1] +
                             kv_head * v_cache.stride[2];
-        axpy(accumulator, scores[p], value, head_dim);
+        axpy(accumulators + (p % lane_rows) * head_floats, scores[p], value, head_dim);
+      }
+      // Lanes of position p % 64: four accumulators of 16 lanes, combined as (0 + 2) + (1 + 3).
+      if (lane_rows == 64) {
+        add_upper_rows(accumulators, 32, head_floats, head_dim);
+        add_upper_rows(accumulators, 16, head_floats, head_dim);
+      }
+      // Lanes of position p % 16, summed pairwise.
+      for (int64_t width = lane_rows >= 16 ? 8 : 0; width >= 1; width /= 2) {
+        add_upper_rows(accumulators, width, head_floats, head_dim);
       }
       auto* o = reinterpret_cast<float*>(static_cast<char*>(out.data) + t * out.stride[0] + h * out.stride[1]);
       const float output_scale = half ? 1.0f : inverse;
-      for (int64_t i = 0; i < head_dim; ++i) o[i] = accumulator[i] * output_scale;
+      for (int64_t i = 0; i < head_dim; ++i) o[i] = accumulators[i] * output_scale;
     }
   };
   if (n_threads == 1 || items * (max_pos + 1) * head_dim < 32 * 1024) {

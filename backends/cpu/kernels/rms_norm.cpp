@@ -26,7 +26,8 @@ tessera_status kernel_rms_norm(void* stream_handle, const tessera_op_call* call)
       const auto* in = reinterpret_cast<const float*>(row_pointer(x, row));
       auto* out = reinterpret_cast<float*>(row_pointer(call->output, row));
       double sum = 0.0;
-      for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(in[i]) * in[i];
+      // Squares rounded to F32, summed in double (as GGUF runtimes do).
+      for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(in[i] * in[i]);
       const float mean = static_cast<float>(sum / static_cast<double>(n));
       const float inverse = 1.0f / std::sqrt(mean + epsilon);
       if (weight != nullptr) {

@@ -50,8 +50,10 @@ tessera_status kernel_rope(void* stream_handle, const tessera_op_call* call) {
           const int64_t second = neox ? i + half : 2 * i + 1;
           const float a = in[first], b = in[second];
           const float c = cosines[static_cast<size_t>(i)], s = sines[static_cast<size_t>(i)];
-          o[first] = a * c - b * s;
-          o[second] = a * s + b * c;
+          // One product of each pair is exact inside a fused multiply-add, as compilers contract
+          // these expressions in other GGUF runtimes.
+          o[first] = std::fma(a, c, -(b * s));
+          o[second] = std::fma(a, s, b * c);
         }
         if (o != in) {
           for (int64_t i = rope.n_rot; i < head_dim; ++i) o[i] = in[i];

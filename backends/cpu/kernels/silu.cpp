@@ -2,13 +2,14 @@
 #include <cmath>
 
 #include "kernels/elementwise.h"
+#include "kernels/fast_exp.h"
 #include "kernels/kernels.h"
 
 namespace tessera::cpu {
 
 namespace {
 void silu_row(float* out, const float* x, const float*, int64_t n, const tessera_op_call&) {
-  for (int64_t i = 0; i < n; ++i) out[i] = x[i] / (1.0f + std::exp(-x[i]));
+  for (int64_t i = 0; i < n; ++i) out[i] = x[i] / (1.0f + tessera_fast_exp(-x[i]));
 }
 }  // namespace
 

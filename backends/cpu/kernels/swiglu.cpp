@@ -2,13 +2,14 @@
 #include <cmath>
 
 #include "kernels/elementwise.h"
+#include "kernels/fast_exp.h"
 #include "kernels/kernels.h"
 
 namespace tessera::cpu {
 
 namespace {
 void swiglu_row(float* out, const float* gate, const float* up, int64_t n, const tessera_op_call&) {
-  for (int64_t i = 0; i < n; ++i) out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
+  for (int64_t i = 0; i < n; ++i) out[i] = gate[i] / (1.0f + tessera_fast_exp(-gate[i])) * up[i];
 }
 }  // namespace
 
