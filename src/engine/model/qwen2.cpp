@@ -79,25 +79,25 @@ Result<void> Qwen2Model::load(const gguf::File& file) {
   TESSERA_ASSIGN_OR_RETURN(token_embedding_, weights.load("token_embd.weight", {config_.vocab_size, hidden}));
   TESSERA_ASSIGN_OR_RETURN(output_norm_, weights.load("output_norm.weight", {hidden}));
   if (config_.tie_word_embeddings) {
-    output_ = token_embedding_;
+    TESSERA_ASSIGN_OR_RETURN(output_, weights.pack_for_matmul(token_embedding_));
   } else {
-    TESSERA_ASSIGN_OR_RETURN(output_, weights.load("output.weight", {config_.vocab_size, hidden}));
+    TESSERA_ASSIGN_OR_RETURN(output_, weights.load_matmul("output.weight", {config_.vocab_size, hidden}));
   }
   for (int index = 0; index < config_.num_hidden_layers; ++index) {
     const std::string block = "blk." + std::to_string(index) + ".";
     Qwen2Layer layer;
     TESSERA_ASSIGN_OR_RETURN(layer.attention_norm, weights.load(block + "attn_norm.weight", {hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.query, weights.load(block + "attn_q.weight", {q_size, hidden}));
+    TESSERA_ASSIGN_OR_RETURN(layer.query, weights.load_matmul(block + "attn_q.weight", {q_size, hidden}));
     TESSERA_ASSIGN_OR_RETURN(layer.query_bias, load_bias(weights, file, block + "attn_q.bias", q_size));
-    TESSERA_ASSIGN_OR_RETURN(layer.key, weights.load(block + "attn_k.weight", {kv_size, hidden}));
+    TESSERA_ASSIGN_OR_RETURN(layer.key, weights.load_matmul(block + "attn_k.weight", {kv_size, hidden}));
     TESSERA_ASSIGN_OR_RETURN(layer.key_bias, load_bias(weights, file, block + "attn_k.bias", kv_size));
-    TESSERA_ASSIGN_OR_RETURN(layer.value, weights.load(block + "attn_v.weight", {kv_size, hidden}));
+    TESSERA_ASSIGN_OR_RETURN(layer.value, weights.load_matmul(block + "attn_v.weight", {kv_size, hidden}));
     TESSERA_ASSIGN_OR_RETURN(layer.value_bias, load_bias(weights, file, block + "attn_v.bias", kv_size));
-    TESSERA_ASSIGN_OR_RETURN(layer.attention_out, weights.load(block + "attn_output.weight", {hidden, q_size}));
+    TESSERA_ASSIGN_OR_RETURN(layer.attention_out, weights.load_matmul(block + "attn_output.weight", {hidden, q_size}));
     TESSERA_ASSIGN_OR_RETURN(layer.ffn_norm, weights.load(block + "ffn_norm.weight", {hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.gate, weights.load(block + "ffn_gate.weight", {intermediate, hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.up, weights.load(block + "ffn_up.weight", {intermediate, hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.down, weights.load(block + "ffn_down.weight", {hidden, intermediate}));
+    TESSERA_ASSIGN_OR_RETURN(layer.gate, weights.load_matmul(block + "ffn_gate.weight", {intermediate, hidden}));
+    TESSERA_ASSIGN_OR_RETURN(layer.up, weights.load_matmul(block + "ffn_up.weight", {intermediate, hidden}));
+    TESSERA_ASSIGN_OR_RETURN(layer.down, weights.load_matmul(block + "ffn_down.weight", {hidden, intermediate}));
     layers_.push_back(layer);
   }
   parameter_count_ = weights.parameter_count();
