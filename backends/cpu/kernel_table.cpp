@@ -37,7 +37,8 @@ constexpr WeightType kWeightTypes[] = {
     {TESSERA_DTYPE_BF16, "get_rows_bf16", "matmul_bf16_f32"},  {TESSERA_DTYPE_Q8_0, "get_rows_q8_0", "matmul_q8_0_f32"},
     {TESSERA_DTYPE_Q4_0, "get_rows_q4_0", "matmul_q4_0_f32"},  {TESSERA_DTYPE_Q4_1, "get_rows_q4_1", "matmul_q4_1_f32"},
     {TESSERA_DTYPE_Q4_K, "get_rows_q4_k", "matmul_q4_k_f32"},  {TESSERA_DTYPE_Q5_K, "get_rows_q5_k", "matmul_q5_k_f32"},
-    {TESSERA_DTYPE_Q6_K, "get_rows_q6_k", "matmul_q6_k_f32"},
+    {TESSERA_DTYPE_Q6_K, "get_rows_q6_k", "matmul_q6_k_f32"},  {TESSERA_DTYPE_Q5_0, "get_rows_q5_0", "matmul_q5_0_f32"},
+    {TESSERA_DTYPE_Q5_1, "get_rows_q5_1", "matmul_q5_1_f32"},
 };
 
 std::vector<tessera_kernel_entry> build_table() {

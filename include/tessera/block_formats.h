@@ -12,6 +12,8 @@ extern "C" {
 
 #define TESSERA_QK4_0 32
 #define TESSERA_QK4_1 32
+#define TESSERA_QK5_0 32
+#define TESSERA_QK5_1 32
 #define TESSERA_QK8_0 32
 #define TESSERA_QK_K 256
 #define TESSERA_K_SCALE_SIZE 12
@@ -28,6 +30,23 @@ typedef struct tessera_block_q4_1 {
   uint16_t m; /* f16 */
   uint8_t qs[TESSERA_QK4_1 / 2];
 } tessera_block_q4_1;
+
+/* value = d * (q - 16), q in 0..31: the low four bits of q as Q4_0's nibbles (element j in the low
+ * nibble of qs[j], element j+16 in the high nibble), the fifth bit of element j in bit j of qh
+ * (qh read as a little-endian 32-bit word). */
+typedef struct tessera_block_q5_0 {
+  uint16_t d; /* f16 */
+  uint8_t qh[4];
+  uint8_t qs[TESSERA_QK5_0 / 2];
+} tessera_block_q5_0;
+
+/* value = d * q + m, q in 0..31; bit order as Q5_0. */
+typedef struct tessera_block_q5_1 {
+  uint16_t d; /* f16 */
+  uint16_t m; /* f16 */
+  uint8_t qh[4];
+  uint8_t qs[TESSERA_QK5_1 / 2];
+} tessera_block_q5_1;
 
 /* value = d * q, q in -127..127. */
 typedef struct tessera_block_q8_0 {

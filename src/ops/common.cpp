@@ -117,8 +117,8 @@ Result<void> validate_rowwise(const tessera_op_call& call, const char* op, bool 
 bool is_weight_dtype(std::int32_t dtype) {
   switch (dtype) {
     case TESSERA_DTYPE_F32: case TESSERA_DTYPE_F16: case TESSERA_DTYPE_BF16: case TESSERA_DTYPE_Q8_0:
-    case TESSERA_DTYPE_Q4_0: case TESSERA_DTYPE_Q4_1: case TESSERA_DTYPE_Q4_K: case TESSERA_DTYPE_Q5_K:
-    case TESSERA_DTYPE_Q6_K: return true;
+    case TESSERA_DTYPE_Q4_0: case TESSERA_DTYPE_Q4_1: case TESSERA_DTYPE_Q5_0: case TESSERA_DTYPE_Q5_1:
+    case TESSERA_DTYPE_Q4_K: case TESSERA_DTYPE_Q5_K: case TESSERA_DTYPE_Q6_K: return true;
     default: return false;
   }
 }

@@ -15,6 +15,8 @@ constexpr std::array kDTypes = {
     DTypeInfo{DType::kF16, "F16", 1, 2, false},
     DTypeInfo{DType::kQ4_0, "Q4_0", TESSERA_QK4_0, sizeof(tessera_block_q4_0), true},
     DTypeInfo{DType::kQ4_1, "Q4_1", TESSERA_QK4_1, sizeof(tessera_block_q4_1), true},
+    DTypeInfo{DType::kQ5_0, "Q5_0", TESSERA_QK5_0, sizeof(tessera_block_q5_0), true},
+    DTypeInfo{DType::kQ5_1, "Q5_1", TESSERA_QK5_1, sizeof(tessera_block_q5_1), true},
     DTypeInfo{DType::kQ8_0, "Q8_0", TESSERA_QK8_0, sizeof(tessera_block_q8_0), true},
     DTypeInfo{DType::kQ4_K, "Q4_K", TESSERA_QK_K, sizeof(tessera_block_q4_k), true},
     DTypeInfo{DType::kQ5_K, "Q5_K", TESSERA_QK_K, sizeof(tessera_block_q5_k), true},

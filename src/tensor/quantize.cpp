@@ -37,6 +37,10 @@ Codec codec_for(DType type) {
       return {reference::dequantize_q4_0, reference::quantize_q4_0};
     case DType::kQ4_1:
       return {reference::dequantize_q4_1, reference::quantize_q4_1};
+    case DType::kQ5_0:
+      return {reference::dequantize_q5_0, reference::quantize_q5_0};
+    case DType::kQ5_1:
+      return {reference::dequantize_q5_1, reference::quantize_q5_1};
     case DType::kQ8_0:
       return {reference::dequantize_q8_0, reference::quantize_q8_0};
     case DType::kQ4_K:

@@ -1,8 +1,8 @@
 // Conversion between float rows and the stored element types (plain and block-quantized GGUF types).
 // These are the scalar reference implementations, the oracle the backend kernels are tested against.
 // Where the gguf Python package defines an operation (every dequantization; quantization to F16, BF16,
-// Q8_0, Q4_0, Q4_1) the result is bit-identical to it. Quantization to Q4_K, Q5_K and Q6_K searches
-// scales and mins per sub-block to minimise the squared error of the row.
+// Q8_0, Q4_0, Q4_1, Q5_0, Q5_1) the result is bit-identical to it. Quantization to Q4_K, Q5_K and
+// Q6_K searches scales and mins per sub-block to minimise the squared error of the row.
 #pragma once
 
 #include <cstddef>

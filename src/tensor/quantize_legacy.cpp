@@ -11,23 +11,9 @@ namespace tessera::reference {
 
 namespace {
 
-// 1/scale, or 0 for a zero scale so that an all-zero block encodes without dividing by zero.
-float inverse_or_zero(float scale) {
-  return scale == 0.0f ? 0.0f : 1.0f / scale;
-}
-
 // Element j goes to the low nibble of byte j, element j+16 to the high nibble.
 void pack_nibbles(const int* levels, std::uint8_t* packed) {
   for (int j = 0; j < 16; ++j) packed[j] = static_cast<std::uint8_t>(levels[j] | (levels[j + 16] << 4));
-}
-
-// numpy truncates toward zero, converts to uint8 and then clips to 0..15; for the values that occur
-// (never below zero) that equals truncating and clamping.
-int truncate_to_nibble(float value) {
-  const float truncated = std::trunc(value);
-  if (!(truncated > 0.0f)) return 0;
-  if (truncated >= 15.0f) return 15;
-  return static_cast<int>(truncated);
 }
 
 }  // namespace
@@ -55,7 +41,7 @@ void quantize_q4_0(const float* source, void* destination, std::int64_t block_co
     const float scale = largest / -8.0f;
     const float inverse = inverse_or_zero(scale);
     int levels[TESSERA_QK4_0];
-    for (int j = 0; j < TESSERA_QK4_0; ++j) levels[j] = truncate_to_nibble(x[j] * inverse + 8.5f);
+    for (int j = 0; j < TESSERA_QK4_0; ++j) levels[j] = truncate_to_level(x[j] * inverse + 8.5f, 15);
     tessera_block_q4_0 block{};
     block.d = tessera_f32_to_f16(scale);
     pack_nibbles(levels, block.qs);
@@ -88,7 +74,7 @@ void quantize_q4_1(const float* source, void* destination, std::int64_t block_co
     const float scale = (maximum - minimum) / 15.0f;
     const float inverse = inverse_or_zero(scale);
     int levels[TESSERA_QK4_1];
-    for (int j = 0; j < TESSERA_QK4_1; ++j) levels[j] = truncate_to_nibble((x[j] - minimum) * inverse + 0.5f);
+    for (int j = 0; j < TESSERA_QK4_1; ++j) levels[j] = truncate_to_level((x[j] - minimum) * inverse + 0.5f, 15);
     tessera_block_q4_1 block{};
     block.d = tessera_f32_to_f16(scale);
     block.m = tessera_f32_to_f16(minimum);

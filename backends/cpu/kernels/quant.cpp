@@ -41,6 +41,27 @@ void dequantize_q4_1(const tessera_block_q4_1* blocks, float* out, int64_t n_blo
   }
 }
 
+// Level 0..31 of element j of a Q5_0 / Q5_1 block: low nibble from qs, fifth bit from bit j of qh.
+inline int level_q5(const uint8_t* qs, const uint8_t* qh, int j) {
+  const int nibble = j < 16 ? (qs[j] & 0xF) : (qs[j - 16] >> 4);
+  return nibble | (((qh[j / 8] >> (j % 8)) & 1) << 4);
+}
+
+void dequantize_q5_0(const tessera_block_q5_0* blocks, float* out, int64_t n_blocks) {
+  for (int64_t b = 0; b < n_blocks; ++b, out += 32) {
+    const float d = tessera_f16_to_f32(blocks[b].d);
+    for (int j = 0; j < 32; ++j) out[j] = static_cast<float>(level_q5(blocks[b].qs, blocks[b].qh, j) - 16) * d;
+  }
+}
+
+void dequantize_q5_1(const tessera_block_q5_1* blocks, float* out, int64_t n_blocks) {
+  for (int64_t b = 0; b < n_blocks; ++b, out += 32) {
+    const float d = tessera_f16_to_f32(blocks[b].d);
+    const float m = tessera_f16_to_f32(blocks[b].m);
+    for (int j = 0; j < 32; ++j) out[j] = static_cast<float>(level_q5(blocks[b].qs, blocks[b].qh, j)) * d + m;
+  }
+}
+
 void dequantize_q8_0(const tessera_block_q8_0* blocks, float* out, int64_t n_blocks) {
   for (int64_t b = 0; b < n_blocks; ++b, out += 32) {
     const float d = tessera_f16_to_f32(blocks[b].d);
@@ -207,7 +228,19 @@ int dot_index(int32_t weight_dtype) {
     case TESSERA_DTYPE_Q4_K: return 6;
     case TESSERA_DTYPE_Q5_K: return 7;
     case TESSERA_DTYPE_Q6_K: return 8;
+    case TESSERA_DTYPE_Q5_0: return 9;
+    case TESSERA_DTYPE_Q5_1: return 10;
     default: return -1;
+  }
+}
+
+int64_t weight_block_elements(int32_t weight_dtype) {
+  switch (weight_dtype) {
+    case TESSERA_DTYPE_F32: case TESSERA_DTYPE_F16: case TESSERA_DTYPE_BF16: return 1;
+    case TESSERA_DTYPE_Q8_0: case TESSERA_DTYPE_Q4_0: case TESSERA_DTYPE_Q4_1: case TESSERA_DTYPE_Q5_0:
+    case TESSERA_DTYPE_Q5_1: return 32;
+    case TESSERA_DTYPE_Q4_K: case TESSERA_DTYPE_Q5_K: case TESSERA_DTYPE_Q6_K: return TESSERA_QK_K;
+    default: return 0;
   }
 }
 
@@ -215,8 +248,8 @@ tessera_activation_format activation_format(int32_t weight_dtype) {
   switch (weight_dtype) {
     case TESSERA_DTYPE_F16: return TESSERA_ACTIVATION_F16;
     case TESSERA_DTYPE_BF16: return TESSERA_ACTIVATION_BF16;
-    case TESSERA_DTYPE_Q8_0: case TESSERA_DTYPE_Q4_0: return TESSERA_ACTIVATION_Q8_0;
-    case TESSERA_DTYPE_Q4_1: return TESSERA_ACTIVATION_Q8_1;
+    case TESSERA_DTYPE_Q8_0: case TESSERA_DTYPE_Q4_0: case TESSERA_DTYPE_Q5_0: return TESSERA_ACTIVATION_Q8_0;
+    case TESSERA_DTYPE_Q4_1: case TESSERA_DTYPE_Q5_1: return TESSERA_ACTIVATION_Q8_1;
     case TESSERA_DTYPE_Q4_K: case TESSERA_DTYPE_Q5_K: case TESSERA_DTYPE_Q6_K: return TESSERA_ACTIVATION_Q8_K;
     default: return TESSERA_ACTIVATION_F32;
   }
@@ -273,6 +306,8 @@ void dequantize_row(int32_t dtype, const void* source, float* destination, int64
     }
     case TESSERA_DTYPE_Q4_0: dequantize_q4_0(static_cast<const tessera_block_q4_0*>(source), destination, n / 32); break;
     case TESSERA_DTYPE_Q4_1: dequantize_q4_1(static_cast<const tessera_block_q4_1*>(source), destination, n / 32); break;
+    case TESSERA_DTYPE_Q5_0: dequantize_q5_0(static_cast<const tessera_block_q5_0*>(source), destination, n / 32); break;
+    case TESSERA_DTYPE_Q5_1: dequantize_q5_1(static_cast<const tessera_block_q5_1*>(source), destination, n / 32); break;
     case TESSERA_DTYPE_Q8_0: dequantize_q8_0(static_cast<const tessera_block_q8_0*>(source), destination, n / 32); break;
     case TESSERA_DTYPE_Q4_K:
       dequantize_q4_k(static_cast<const tessera_block_q4_k*>(source), destination, n / TESSERA_QK_K);

@@ -14,7 +14,7 @@
 extern "C" {
 #endif
 
-/* Activation block of Q4_1 products: q8 values, d and s = d * sum(qs) (both f16). */
+/* Activation block of Q4_1 and Q5_1 products: q8 values, d and s = d * sum(qs) (both f16). */
 typedef struct tessera_block_q8_1 {
   uint16_t d;
   uint16_t s;
@@ -49,7 +49,7 @@ typedef void (*tessera_dot_tile_fn)(int64_t n, const void* weight, int64_t weigh
                                     float* out, int64_t out_stride);
 
 /* The dot kernels of one instruction-set level, indexed by weight dtype through tessera_dot_index(). */
-#define TESSERA_DOT_KINDS 9
+#define TESSERA_DOT_KINDS 11
 typedef struct tessera_dot_kernels {
   tessera_vec_dot_fn dot[TESSERA_DOT_KINDS];
   tessera_dot_tile_fn tile[TESSERA_DOT_KINDS]; /* NULL: the driver loops over dot */
@@ -64,6 +64,8 @@ namespace tessera::cpu {
 
 // Slot of a weight dtype in tessera_dot_kernels, -1 when matmul does not handle it.
 int dot_index(int32_t weight_dtype);
+// Elements per block of a weight dtype that dot_index handles (1 for plain types), 0 otherwise.
+int64_t weight_block_elements(int32_t weight_dtype);
 tessera_activation_format activation_format(int32_t weight_dtype);
 // Bytes of one activation row of n elements in a format.
 int64_t activation_row_bytes(tessera_activation_format format, int64_t n);

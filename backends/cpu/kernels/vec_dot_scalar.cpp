@@ -75,6 +75,37 @@ float dot_q4_1(int64_t n, const void* weight, const void* activation) {
   return sum;
 }
 
+// Level 0..31 of element j of a Q5_0 / Q5_1 block: low nibble from qs, fifth bit from bit j of qh.
+inline int level_q5(const uint8_t* qs, const uint8_t* qh, int j) {
+  const int nibble = j < 16 ? (qs[j] & 0xF) : (qs[j - 16] >> 4);
+  return nibble | (((qh[j / 8] >> (j % 8)) & 1) << 4);
+}
+
+float dot_q5_0(int64_t n, const void* weight, const void* activation) {
+  const auto* w = static_cast<const tessera_block_q5_0*>(weight);
+  const auto* x = static_cast<const tessera_block_q8_0*>(activation);
+  float sum = 0.0f;
+  for (int64_t b = 0; b < n / 32; ++b) {
+    int sumi = 0;
+    for (int j = 0; j < 32; ++j) sumi += (level_q5(w[b].qs, w[b].qh, j) - 16) * x[b].qs[j];
+    sum += static_cast<float>(sumi) * (tessera_f16_to_f32(w[b].d) * tessera_f16_to_f32(x[b].d));
+  }
+  return sum;
+}
+
+float dot_q5_1(int64_t n, const void* weight, const void* activation) {
+  const auto* w = static_cast<const tessera_block_q5_1*>(weight);
+  const auto* x = static_cast<const tessera_block_q8_1*>(activation);
+  float sum = 0.0f;
+  for (int64_t b = 0; b < n / 32; ++b) {
+    int sumi = 0;
+    for (int j = 0; j < 32; ++j) sumi += level_q5(w[b].qs, w[b].qh, j) * x[b].qs[j];
+    sum += static_cast<float>(sumi) * (tessera_f16_to_f32(w[b].d) * tessera_f16_to_f32(x[b].d)) +
+           tessera_f16_to_f32(w[b].m) * tessera_f16_to_f32(x[b].s);
+  }
+  return sum;
+}
+
 // Sub-block scales and mins of a Q4_K / Q5_K super-block, unpacked from their 6-bit form.
 void unpack_scales_k4(const uint8_t* packed, uint8_t* scales, uint8_t* mins) {
   for (int j = 0; j < 4; ++j) {
@@ -168,8 +199,8 @@ float dot_q6_k(int64_t n, const void* weight, const void* activation) {
 }
 
 const tessera_dot_kernels kScalarKernels = {
-    {dot_f32, dot_f16, dot_bf16, dot_q8_0, dot_q4_0, dot_q4_1, dot_q4_k, dot_q5_k, dot_q6_k},
-    {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr},
+    {dot_f32, dot_f16, dot_bf16, dot_q8_0, dot_q4_0, dot_q4_1, dot_q4_k, dot_q5_k, dot_q6_k, dot_q5_0, dot_q5_1},
+    {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr},
 };
 
 }  // namespace

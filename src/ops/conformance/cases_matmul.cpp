@@ -13,8 +13,8 @@ namespace {
 
 constexpr std::int32_t F32 = TESSERA_DTYPE_F32;
 
-// Worst-case error of each element of one activation row after its conversion, and for Q4_1 the
-// error of each block's sum term s = d * sum(q) (stored as f16).
+// Worst-case error of each element of one activation row after its conversion, and for Q4_1 / Q5_1
+// (Q8_1 activations) the error of each block's sum term s = d * sum(q) (stored as f16).
 void activation_errors(std::int32_t weight_dtype, const float* x, std::int64_t n, std::vector<double>& element,
                        std::vector<double>& block_sum) {
   element.assign(static_cast<std::size_t>(n), 0.0);
@@ -29,7 +29,8 @@ void activation_errors(std::int32_t weight_dtype, const float* x, std::int64_t n
     case TESSERA_DTYPE_BF16:
       for (std::int64_t i = 0; i < n; ++i) element[static_cast<std::size_t>(i)] = std::fabs(x[i]) * half_ulp_bf16;
       return;
-    case TESSERA_DTYPE_Q8_0: case TESSERA_DTYPE_Q4_0: case TESSERA_DTYPE_Q4_1:
+    case TESSERA_DTYPE_Q8_0: case TESSERA_DTYPE_Q4_0: case TESSERA_DTYPE_Q4_1: case TESSERA_DTYPE_Q5_0:
+    case TESSERA_DTYPE_Q5_1:
       block = 32;
       step_fraction = 0.5 / 127.0 + half_ulp_f16;  // rounding to a step, plus the f16 rounding of the scale
       break;
@@ -75,7 +76,7 @@ Case matmul_case(std::int32_t dtype, std::int64_t m, std::int64_t n_in, std::int
         conversion += std::fabs(w[i]) * element[static_cast<std::size_t>(i)];
         magnitude += std::fabs(static_cast<double>(w[i]) * in[i]);
       }
-      if (dtype == TESSERA_DTYPE_Q4_1) {
+      if (dtype == TESSERA_DTYPE_Q4_1 || dtype == TESSERA_DTYPE_Q5_1) {
         // The block min m enters as m * s; |m| is at most the block's largest |w|.
         for (std::size_t b = 0; b < block_sum.size(); ++b) {
           double largest = 0.0;
@@ -106,7 +107,8 @@ void add_matmul_cases(std::vector<Case>& cases) {
   for (std::int32_t dtype : {TESSERA_DTYPE_F32, TESSERA_DTYPE_F16, TESSERA_DTYPE_BF16}) {
     for (const auto& shape : plain) cases.push_back(matmul_case(dtype, shape.m, shape.n_in, shape.n_out, random));
   }
-  for (std::int32_t dtype : {TESSERA_DTYPE_Q8_0, TESSERA_DTYPE_Q4_0, TESSERA_DTYPE_Q4_1}) {
+  for (std::int32_t dtype :
+       {TESSERA_DTYPE_Q8_0, TESSERA_DTYPE_Q4_0, TESSERA_DTYPE_Q4_1, TESSERA_DTYPE_Q5_0, TESSERA_DTYPE_Q5_1}) {
     for (const auto& shape : legacy) cases.push_back(matmul_case(dtype, shape.m, shape.n_in, shape.n_out, random));
   }
   for (std::int32_t dtype : {TESSERA_DTYPE_Q4_K, TESSERA_DTYPE_Q5_K, TESSERA_DTYPE_Q6_K}) {

@@ -14,7 +14,8 @@ constexpr std::int32_t I32 = TESSERA_DTYPE_I32;
 
 constexpr std::int32_t kWeightDtypes[] = {TESSERA_DTYPE_F32,  TESSERA_DTYPE_F16,  TESSERA_DTYPE_BF16,
                                           TESSERA_DTYPE_Q8_0, TESSERA_DTYPE_Q4_0, TESSERA_DTYPE_Q4_1,
-                                          TESSERA_DTYPE_Q4_K, TESSERA_DTYPE_Q5_K, TESSERA_DTYPE_Q6_K};
+                                          TESSERA_DTYPE_Q5_0, TESSERA_DTYPE_Q5_1, TESSERA_DTYPE_Q4_K,
+                                          TESSERA_DTYPE_Q5_K, TESSERA_DTYPE_Q6_K};
 
 HostTensor ids_tensor(const std::vector<std::int32_t>& ids) {
   HostTensor tensor(I32, {static_cast<std::int64_t>(ids.size())});

@@ -2,8 +2,8 @@
 """Generates the quantization fixtures read by tests/unit/tensor/test_quantize.cpp.
 
 Oracles:
-  * the `gguf` PyPI package (gguf.quants) for F16, BF16, Q8_0, Q4_0, Q4_1 quantization and for the
-    dequantization of every type;
+  * the `gguf` PyPI package (gguf.quants) for F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1 quantization
+    and for the dequantization of every type;
   * llama.cpp, through the `llama-cpp-python` package (llama_cpp.llama_model_quantize), for the
     error of its Q4_K, Q5_K and Q6_K quantizer on the same inputs Tessera quantizes.
 
@@ -120,6 +120,17 @@ def quantize_inputs(rng: np.random.Generator) -> np.ndarray:
     return values
 
 
+def q5_tie_blocks() -> np.ndarray:
+    """Blocks whose scaled values fall exactly on the rounding ties of Q5_0 and Q5_1."""
+    # Q5_0: the first largest value -16 gives d = 1; x + 16.5 lands on integers and half-integers.
+    q50 = np.array([-16, 16, -15.5, -0.5, 0.5, 15.5, 7, -7] + [k * 0.5 for k in range(-12, 12)], np.float32)
+    # Q5_1: min 0 and max 31 give d = 1; (x - min) + 0.5 lands on halves.
+    q51 = np.array([0, 31, 2.5, 3.5, 30.5, 0.5] + [k * 1.25 for k in range(26)], np.float32)
+    # Every level once, so each fifth bit of qh is set and clear across the blocks.
+    ramp = np.arange(-16, 16, dtype=np.float32)
+    return np.concatenate([q50, q51, ramp, ramp[::-1], -ramp])
+
+
 def float_specials() -> np.ndarray:
     """Values only the F16 and BF16 conversions see: infinities, NaNs, overflow, subnormals."""
     bits = [0x7F800000, 0xFF800000, 0x7FC00000, 0xFFC00000, 0x7F800001, 0x7FA00000, 0xFF802000, 0x7FFFFFFF,
@@ -133,10 +144,16 @@ def quantize_reference(rng: np.random.Generator) -> dict[str, bytes]:
     values = quantize_inputs(rng)
     specials = float_specials()
     records = {"input": f32_bytes(values), "specials/input": f32_bytes(specials)}
-    for qtype in (QType.F16, QType.BF16, QType.Q8_0, QType.Q4_0, QType.Q4_1):
+    for qtype in (QType.F16, QType.BF16, QType.Q8_0, QType.Q4_0, QType.Q4_1, QType.Q5_0, QType.Q5_1):
         encoded = u8_bytes(quantize(values, qtype))
         records[f"{qtype.name}/quantized"] = encoded
         records[f"{qtype.name}/dequantized"] = f32_bytes(dequantize(np.frombuffer(encoded, np.uint8), qtype))
+    q5_ties = q5_tie_blocks()
+    records["q5_ties/input"] = f32_bytes(q5_ties)
+    for qtype in (QType.Q5_0, QType.Q5_1):
+        encoded = u8_bytes(quantize(q5_ties, qtype))
+        records[f"{qtype.name}/q5_ties/quantized"] = encoded
+        records[f"{qtype.name}/q5_ties/dequantized"] = f32_bytes(dequantize(np.frombuffer(encoded, np.uint8), qtype))
     for qtype in (QType.F16, QType.BF16):
         encoded = u8_bytes(quantize(specials, qtype))
         records[f"{qtype.name}/specials/quantized"] = encoded
@@ -148,7 +165,7 @@ def quantize_reference(rng: np.random.Generator) -> dict[str, bytes]:
 # Random encodings: any bytes are a valid block once its f16 scales are finite.
 
 HALF_FIELDS = {  # byte offsets of the f16 fields in each block
-    QType.Q4_0: [0], QType.Q4_1: [0, 2], QType.Q8_0: [0],
+    QType.Q4_0: [0], QType.Q4_1: [0, 2], QType.Q5_0: [0], QType.Q5_1: [0, 2], QType.Q8_0: [0],
     QType.Q4_K: [0, 2], QType.Q5_K: [0, 2], QType.Q6_K: [208],
 }
 
@@ -156,6 +173,15 @@ HALF_FIELDS = {  # byte offsets of the f16 fields in each block
 def random_finite_halves(rng: np.random.Generator, count: int) -> np.ndarray:
     bits = rng.integers(0, 1 << 16, count, dtype=np.uint16)
     return np.where((bits & 0x7C00) == 0x7C00, bits & 0xBFFF, bits).astype(np.uint16)
+
+
+def random_blocks(rng: np.random.Generator, qtype: QType, block_count: int) -> dict[str, bytes]:
+    _, type_size = gguf.GGML_QUANT_SIZES[qtype]
+    blocks = rng.integers(0, 256, (block_count, type_size), dtype=np.uint8)
+    for offset in HALF_FIELDS[qtype]:
+        blocks[:, offset:offset + 2] = random_finite_halves(rng, block_count).view(np.uint8).reshape(-1, 2)
+    encoded = blocks.reshape(-1)
+    return {f"{qtype.name}/encoded": encoded.tobytes(), f"{qtype.name}/decoded": f32_bytes(dequantize(encoded, qtype))}
 
 
 def dequantize_reference(rng: np.random.Generator) -> dict[str, bytes]:
@@ -168,13 +194,11 @@ def dequantize_reference(rng: np.random.Generator) -> dict[str, bytes]:
         records[f"{qtype.name}/decoded"] = f32_bytes(dequantize(encoded, qtype))
     for qtype, block_count in ((QType.Q8_0, 64), (QType.Q4_0, 64), (QType.Q4_1, 64),
                                (QType.Q4_K, 8), (QType.Q5_K, 8), (QType.Q6_K, 8)):
-        _, type_size = gguf.GGML_QUANT_SIZES[qtype]
-        blocks = rng.integers(0, 256, (block_count, type_size), dtype=np.uint8)
-        for offset in HALF_FIELDS[qtype]:
-            blocks[:, offset:offset + 2] = random_finite_halves(rng, block_count).view(np.uint8).reshape(-1, 2)
-        encoded = blocks.reshape(-1)
-        records[f"{qtype.name}/encoded"] = encoded.tobytes()
-        records[f"{qtype.name}/decoded"] = f32_bytes(dequantize(encoded, qtype))
+        records.update(random_blocks(rng, qtype, block_count))
+    # Types added later draw from their own stream, so the records above keep their bytes.
+    later = np.random.default_rng([SEED, 5])
+    for qtype in (QType.Q5_0, QType.Q5_1):
+        records.update(random_blocks(later, qtype, 64))
     return records
 
 

@@ -78,13 +78,19 @@ TEST_P(GgufQuantizeTest, BytesAndDecodedValuesMatchGguf) {
 
 INSTANTIATE_TEST_SUITE_P(Types, GgufQuantizeTest,
                          ::testing::Values(DType::kF16, DType::kBF16, DType::kQ8_0, DType::kQ4_0,
-                                           DType::kQ4_1),
+                                           DType::kQ4_1, DType::kQ5_0, DType::kQ5_1),
                          [](const auto& info) { return std::string(dtype_name(info.param)); });
 
 // Infinities, NaNs with payloads, overflow to infinity, f32 and f16 subnormals.
 TEST(GgufQuantize, HalfPrecisionSpecialValuesMatchNumpy) {
   expect_gguf_round_trip(DType::kF16, "specials/input", "F16/specials");
   expect_gguf_round_trip(DType::kBF16, "specials/input", "BF16/specials");
+}
+
+// Levels on the rounding ties of the 5-bit formats, and every level once (each fifth bit set and clear).
+TEST(GgufQuantize, FiveBitTiesMatchGguf) {
+  expect_gguf_round_trip(DType::kQ5_0, "q5_ties/input", "Q5_0/q5_ties");
+  expect_gguf_round_trip(DType::kQ5_1, "q5_ties/input", "Q5_1/q5_ties");
 }
 
 class GgufDequantizeTest : public ::testing::TestWithParam<DType> {};
@@ -104,12 +110,13 @@ TEST_P(GgufDequantizeTest, RandomEncodingsDecodeLikeGguf) {
 
 INSTANTIATE_TEST_SUITE_P(Types, GgufDequantizeTest,
                          ::testing::Values(DType::kF16, DType::kBF16, DType::kQ8_0, DType::kQ4_0,
-                                           DType::kQ4_1, DType::kQ4_K, DType::kQ5_K, DType::kQ6_K),
+                                           DType::kQ4_1, DType::kQ5_0, DType::kQ5_1, DType::kQ4_K,
+                                           DType::kQ5_K, DType::kQ6_K),
                          [](const auto& info) { return std::string(dtype_name(info.param)); });
 
 // The decoder must not depend on the alignment of the encoded row (rows in files are byte offsets).
 TEST(GgufDequantize, UnalignedSourceDecodesTheSame) {
-  for (const DType type : {DType::kF16, DType::kQ4_1, DType::kQ5_K, DType::kQ6_K}) {
+  for (const DType type : {DType::kF16, DType::kQ4_1, DType::kQ5_0, DType::kQ5_1, DType::kQ5_K, DType::kQ6_K}) {
     const std::string name(dtype_name(type));
     const auto& encoded = dequantize_fixture().bytes(name + "/encoded");
     const std::vector<float> expected = dequantize_fixture().floats(name + "/decoded");

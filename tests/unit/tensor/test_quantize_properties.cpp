@@ -28,15 +28,17 @@ struct TypeFacts {
 constexpr TypeFacts kGgufTypes[] = {
     {DType::kF32, 0, "F32", 1, 4},        {DType::kF16, 1, "F16", 1, 2},
     {DType::kQ4_0, 2, "Q4_0", 32, 18},    {DType::kQ4_1, 3, "Q4_1", 32, 20},
+    {DType::kQ5_0, 6, "Q5_0", 32, 22},    {DType::kQ5_1, 7, "Q5_1", 32, 24},
     {DType::kQ8_0, 8, "Q8_0", 32, 34},    {DType::kQ4_K, 12, "Q4_K", 256, 144},
     {DType::kQ5_K, 13, "Q5_K", 256, 176}, {DType::kQ6_K, 14, "Q6_K", 256, 210},
     {DType::kBF16, 30, "BF16", 1, 2},
 };
 
-constexpr DType kQuantizable[] = {DType::kF32,  DType::kF16,  DType::kBF16, DType::kQ8_0, DType::kQ4_0,
-                                  DType::kQ4_1, DType::kQ4_K, DType::kQ5_K, DType::kQ6_K};
+constexpr DType kQuantizable[] = {DType::kF32,  DType::kF16,  DType::kBF16, DType::kQ8_0, DType::kQ4_0, DType::kQ4_1,
+                                  DType::kQ5_0, DType::kQ5_1, DType::kQ4_K, DType::kQ5_K, DType::kQ6_K};
 
 static_assert(sizeof(tessera_block_q4_0) == 18 && sizeof(tessera_block_q4_1) == 20 &&
+              sizeof(tessera_block_q5_0) == 22 && sizeof(tessera_block_q5_1) == 24 &&
               sizeof(tessera_block_q8_0) == 34);
 static_assert(sizeof(tessera_block_q4_k) == 144 && sizeof(tessera_block_q5_k) == 176 &&
               sizeof(tessera_block_q6_k) == 210);
@@ -57,8 +59,8 @@ TEST(DTypeTable, MatchesGgufTypeTraits) {
     EXPECT_TRUE(can_quantize(facts.type));
     EXPECT_TRUE(can_dequantize(facts.type));
   }
-  EXPECT_FALSE(dtype_info(std::int32_t{6}).has_value());  // Q5_0: a GGUF type Tessera does not handle
-  EXPECT_FALSE(dtype_from_name("Q5_0").has_value());
+  EXPECT_FALSE(dtype_info(std::int32_t{9}).has_value());  // Q8_1: a GGUF type Tessera does not handle
+  EXPECT_FALSE(dtype_from_name("Q8_1").has_value());
   EXPECT_FALSE(row_bytes(DType::kQ4_K, 100).has_value());
 }
 
@@ -66,7 +68,7 @@ TEST(QuantizeArguments, PartialBlocksAreRejected) {
   std::vector<float> values(300, 1.0f);
   std::vector<std::byte> bytes(4096);
   for (const DType type :
-       {DType::kQ4_0, DType::kQ4_1, DType::kQ8_0, DType::kQ4_K, DType::kQ5_K, DType::kQ6_K}) {
+       {DType::kQ4_0, DType::kQ4_1, DType::kQ5_0, DType::kQ5_1, DType::kQ8_0, DType::kQ4_K, DType::kQ5_K, DType::kQ6_K}) {
     SCOPED_TRACE(std::string(dtype_name(type)));
     const std::int64_t n = dtype_info(type).block_size + 1;
     auto quantized = quantize_row(type, values.data(), bytes.data(), n);
@@ -152,6 +154,7 @@ TEST(QuantizeRoundTrip, ErrorIsWithinTheFormatsPrecision) {
   const Bound bounds[] = {
       {DType::kF32, 0.0},   {DType::kF16, 3e-4},  {DType::kBF16, 2.5e-3},
       {DType::kQ8_0, 8e-3}, {DType::kQ4_0, 0.13}, {DType::kQ4_1, 0.12},
+      {DType::kQ5_0, 0.065}, {DType::kQ5_1, 0.06},
       {DType::kQ4_K, 0.10}, {DType::kQ5_K, 0.05}, {DType::kQ6_K, 0.025},
   };
   const std::vector<float> values = normal_values(16 * 256, 7);
