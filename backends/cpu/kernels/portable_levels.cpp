@@ -1,5 +1,6 @@
 // Builds for CPUs without x86 SIMD files (e.g. aarch64 until its NEON files land): every level
 // dispatches to the scalar kernels.
+#include "kernels/activation_kernels.h"
 #include "kernels/attention_kernels.h"
 #include "kernels/packed.h"
 #include "kernels/quant.h"
@@ -8,6 +9,7 @@ namespace tessera::cpu {
 const tessera_dot_kernels* avx2_dot_kernels() { return nullptr; }
 const tessera_dot_kernels* avx512_dot_kernels() { return nullptr; }
 const tessera_attention_kernels* avx2_attention_kernels() { return nullptr; }
+const tessera_activation_kernels* avx2_activation_kernels() { return nullptr; }
 const tessera_packed_kernels* avx2_packed_kernels() { return nullptr; }
 const tessera_packed_kernels* avx512_packed_kernels() { return nullptr; }
 }  // namespace tessera::cpu
