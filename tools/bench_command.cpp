@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 #include <random>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct BenchSettings {
   int prompt_tokens = 512;
   int generated_tokens = 128;
   int threads = 2;
+  std::vector<int> thread_counts;  // --threads-list: one measurement per count, then the scaling
   int repetitions = 3;
   bool json = false;
   bool skip_bandwidth = false;
@@ -84,7 +86,15 @@ double measure_read_bandwidth(int threads) {
   return best;
 }
 
-int run_bench(const BenchSettings& settings) {
+struct Measurement {
+  Summary prompt, generation;
+  std::uint64_t weight_bytes = 0;
+  double bandwidth = 0, decode_gb_s = 0;
+  std::string device_name;
+};
+
+// Loads the model with settings.threads threads and runs the pp and tg repetitions; false on error.
+bool measure(const BenchSettings& settings, Measurement* measurement) {
   engine::EngineOptions options;
   options.model_path = settings.model;
   options.threads = settings.threads;
@@ -93,7 +103,7 @@ int run_bench(const BenchSettings& settings) {
   auto loaded = engine::Engine::load(options);
   if (!loaded.ok()) {
     std::fprintf(stderr, "tessera: %s\n", loaded.error().to_string().c_str());
-    return 1;
+    return false;
   }
   auto& engine = *loaded.value();
   const int vocab = engine.model().config().vocab_size;
@@ -115,7 +125,7 @@ int run_bench(const BenchSettings& settings) {
       auto result = engine.generate(request);
       if (!result.ok()) {
         std::fprintf(stderr, "tessera: %s\n", result.error().to_string().c_str());
-        return 1;
+        return false;
       }
       if (repetition >= 0) prompt_rates.push_back(result->timings.prompt_tokens_per_second());
     }
@@ -128,46 +138,52 @@ int run_bench(const BenchSettings& settings) {
       auto result = engine.generate(request);
       if (!result.ok()) {
         std::fprintf(stderr, "tessera: %s\n", result.error().to_string().c_str());
-        return 1;
+        return false;
       }
       if (repetition >= 0) generation_rates.push_back(result->timings.generation_tokens_per_second());
     }
   }
-  Summary prompt = summarize(prompt_rates);
-  Summary generation = summarize(generation_rates);
-  std::uint64_t weight_bytes = 0;
-  for (const auto& tensor : engine.file().tensors()) weight_bytes += tensor.size_bytes;
-  double bandwidth = settings.skip_bandwidth ? 0.0 : measure_read_bandwidth(settings.threads);
+  measurement->prompt = summarize(prompt_rates);
+  measurement->generation = summarize(generation_rates);
+  for (const auto& tensor : engine.file().tensors()) measurement->weight_bytes += tensor.size_bytes;
+  measurement->bandwidth = settings.skip_bandwidth ? 0.0 : measure_read_bandwidth(settings.threads);
   // Decode reads every weight once per token (the tied embedding only through the output head).
-  double decode_gb_s = generation.median * static_cast<double>(weight_bytes) / 1e9;
+  measurement->decode_gb_s = measurement->generation.median * static_cast<double>(measurement->weight_bytes) / 1e9;
   auto device = engine.device().info();
-  std::string device_name = device.ok() ? device->name : engine.device().label();
-  if (settings.json) {
-    auto spread = [](const Summary& summary) {
-      return nlohmann::json{{"min", summary.minimum}, {"max", summary.maximum}, {"stddev", summary.stddev},
-                            {"samples", summary.samples}};
-    };
-    nlohmann::json report = {
-        {"model", settings.model},
-        {"device", device_name},
-        {"threads", settings.threads},
-        {"repetitions", settings.repetitions},
-        {"n_prompt", settings.prompt_tokens},
-        {"n_gen", settings.generated_tokens},
-        {"weight_bytes", weight_bytes},
-        {"pp_tok_s", prompt.median},
-        {"pp_spread", spread(prompt)},
-        {"tg_tok_s", generation.median},
-        {"tg_spread", spread(generation)},
-        {"read_bandwidth_gb_s", bandwidth},
-        {"tg_weight_read_gb_s", decode_gb_s},
-        {"tg_bandwidth_fraction", bandwidth > 0 ? decode_gb_s / bandwidth : 0.0},
-    };
-    fmt::print("{}\n", report.dump(2));
-    return 0;
-  }
+  measurement->device_name = device.ok() ? device->name : engine.device().label();
+  return true;
+}
+
+nlohmann::json report_json(const BenchSettings& settings, const Measurement& measurement) {
+  auto spread = [](const Summary& summary) {
+    return nlohmann::json{{"min", summary.minimum}, {"max", summary.maximum}, {"stddev", summary.stddev},
+                          {"samples", summary.samples}};
+  };
+  const double bandwidth = measurement.bandwidth;
+  return {
+      {"model", settings.model},
+      {"device", measurement.device_name},
+      {"threads", settings.threads},
+      {"repetitions", settings.repetitions},
+      {"n_prompt", settings.prompt_tokens},
+      {"n_gen", settings.generated_tokens},
+      {"weight_bytes", measurement.weight_bytes},
+      {"pp_tok_s", measurement.prompt.median},
+      {"pp_spread", spread(measurement.prompt)},
+      {"tg_tok_s", measurement.generation.median},
+      {"tg_spread", spread(measurement.generation)},
+      {"read_bandwidth_gb_s", bandwidth},
+      {"tg_weight_read_gb_s", measurement.decode_gb_s},
+      {"tg_bandwidth_fraction", bandwidth > 0 ? measurement.decode_gb_s / bandwidth : 0.0},
+  };
+}
+
+void print_report(const BenchSettings& settings, const Measurement& measurement) {
+  const Summary& prompt = measurement.prompt;
+  const Summary& generation = measurement.generation;
   fmt::print("model: {} ({:.1f} MiB of weights)\ndevice: {}, threads: {}, repetitions: {}\n", settings.model,
-             static_cast<double>(weight_bytes) / (1 << 20), device_name, settings.threads, settings.repetitions);
+             static_cast<double>(measurement.weight_bytes) / (1 << 20), measurement.device_name, settings.threads,
+             settings.repetitions);
   fmt::print("| test   | tokens/s (median) | min .. max        | stddev |\n");
   fmt::print("|--------|-------------------|-------------------|--------|\n");
   if (settings.prompt_tokens > 0) {
@@ -178,9 +194,47 @@ int run_bench(const BenchSettings& settings) {
     fmt::print("| tg{:<4} | {:17.2f} | {:7.2f} .. {:7.2f} | {:6.2f} |\n", settings.generated_tokens, generation.median,
                generation.minimum, generation.maximum, generation.stddev);
   }
-  if (bandwidth > 0) {
-    fmt::print("read bandwidth: {:.1f} GB/s; decode reads weights at {:.1f} GB/s ({:.0f}% of it)\n", bandwidth,
-               decode_gb_s, 100.0 * decode_gb_s / bandwidth);
+  if (measurement.bandwidth > 0) {
+    fmt::print("read bandwidth: {:.1f} GB/s; decode reads weights at {:.1f} GB/s ({:.0f}% of it)\n",
+               measurement.bandwidth, measurement.decode_gb_s, 100.0 * measurement.decode_gb_s / measurement.bandwidth);
+  }
+}
+
+// Medians per thread count, and each as a multiple of the first count's.
+void print_scaling(const std::vector<int>& counts, const std::vector<Measurement>& measurements) {
+  fmt::print("\n| threads | pp tok/s | pp scaling | tg tok/s | tg scaling |\n");
+  fmt::print("|---------|----------|------------|----------|------------|\n");
+  const Measurement& first = measurements.front();
+  auto ratio = [](double value, double base) { return base > 0 ? value / base : 0.0; };
+  for (std::size_t index = 0; index < counts.size(); ++index) {
+    const Measurement& measurement = measurements[index];
+    fmt::print("| {:7} | {:8.2f} | {:9.2f}x | {:8.2f} | {:9.2f}x |\n", counts[index], measurement.prompt.median,
+               ratio(measurement.prompt.median, first.prompt.median), measurement.generation.median,
+               ratio(measurement.generation.median, first.generation.median));
+  }
+}
+
+int run_bench(const BenchSettings& settings) {
+  const std::vector<int> counts = settings.thread_counts.empty() ? std::vector<int>{settings.threads} : settings.thread_counts;
+  std::vector<Measurement> measurements;
+  nlohmann::json reports = nlohmann::json::array();
+  for (int count : counts) {
+    BenchSettings one = settings;
+    one.threads = count;
+    Measurement measurement;
+    if (!measure(one, &measurement)) return 1;
+    if (settings.json) {
+      reports.push_back(report_json(one, measurement));
+    } else {
+      if (!measurements.empty()) fmt::print("\n");
+      print_report(one, measurement);
+    }
+    measurements.push_back(measurement);
+  }
+  if (settings.json) {
+    fmt::print("{}\n", (counts.size() == 1 ? reports.front() : reports).dump(2));
+  } else if (counts.size() > 1) {
+    print_scaling(counts, measurements);
   }
   return 0;
 }
@@ -194,6 +248,9 @@ CommandRunner add_bench_command(CLI::App& root) {
   command->add_option("-p,--n-prompt", settings->prompt_tokens, "Prompt tokens per pp run (0 skips)")->check(CLI::Range(0, 65536));
   command->add_option("-n,--n-gen", settings->generated_tokens, "Tokens per tg run (0 skips)")->check(CLI::Range(0, 65536));
   command->add_option("-t,--threads", settings->threads, "CPU threads")->check(CLI::Range(1, 1024));
+  command->add_option("--threads-list", settings->thread_counts, "Thread counts to compare, e.g. 1,2 (replaces -t)")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 1024));
   command->add_option("-r,--repetitions", settings->repetitions, "Repetitions of each test")->check(CLI::Range(1, 1000));
   command->add_flag("--json", settings->json, "Print one JSON object");
   command->add_flag("--no-bandwidth", settings->skip_bandwidth, "Skip the memory bandwidth probe");

@@ -57,10 +57,17 @@ tessera_status invalid(fmt::format_string<Args...> format, Args&&... args) {
 }
 
 // Runs body(begin, end) over [0, count) split in contiguous ranges across the stream's threads. Work
-// smaller than about a thread dispatch (count * cost_per_item < ~20k operations) runs inline.
+// smaller than about a thread dispatch (count * cost_per_item < ~32k operations) runs inline. Larger
+// work is cut into a few ranges per thread of at least ~16k operations each, claimed by the threads as
+// they become free; the ranges depend only on count, cost_per_item and the thread count.
 void parallel_for(Stream& stream, std::int64_t count, std::int64_t cost_per_item,
                   const std::function<void(std::int64_t, std::int64_t)>& body);
-// Runs body(thread_index, n_threads) on every thread of the stream.
+// Runs body(begin, end) over [0, count) in ranges of chunk_items items, each beginning at a multiple
+// of chunk_items, claimed by the stream's threads as they become free (inline with one thread).
+void parallel_for_chunked(Stream& stream, std::int64_t count, std::int64_t chunk_items,
+                          const std::function<void(std::int64_t, std::int64_t)>& body);
+// Runs body(part, n_threads) once for every part in [0, n_threads). Parts are claimed like ranges, so
+// a part is not tied to a thread, but calls for one part never overlap: per-part scratch is safe.
 void parallel_run(Stream& stream, const std::function<void(int, int)>& body);
 
 // --- Tensor rows -------------------------------------------------------------------------------------------------

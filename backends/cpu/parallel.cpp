@@ -12,6 +12,25 @@ thread_local std::string last_error_text;
 // Below this many elementary operations a kernel runs on the calling thread: waking workers costs
 // a few microseconds.
 constexpr std::int64_t kInlineWork = 32 * 1024;
+// A region is cut into chunks of at least this much work, and into at most kChunksPerThread chunks
+// per thread: enough that threads which are running can take over the share of one that is not,
+// few enough that claiming them costs little.
+constexpr std::int64_t kChunkWork = 16 * 1024;
+constexpr std::int64_t kChunksPerThread = 4;
+
+// Runs body over [0, count) cut into n_chunks nearly equal contiguous ranges, claimed by the threads.
+void run_chunks(ThreadPool& pool, std::int64_t count, std::int64_t n_chunks,
+                const std::function<void(std::int64_t, std::int64_t)>& body) {
+  struct Split {
+    const std::function<void(std::int64_t, std::int64_t)>* body;
+    std::int64_t count, n_chunks;
+  } split{&body, count, n_chunks};
+  // Capturing one pointer keeps the std::function free of allocation.
+  pool.for_each(n_chunks, [split = &split](std::int64_t chunk) {
+    const Range range = split_range(split->count, chunk, split->n_chunks);
+    if (range.begin < range.end) (*split->body)(range.begin, range.end);
+  });
+}
 }  // namespace
 
 tessera_status set_error(tessera_status status, const std::string& message) {
@@ -36,13 +55,28 @@ void parallel_for(Stream& stream, std::int64_t count, std::int64_t cost_per_item
                   const std::function<void(std::int64_t, std::int64_t)>& body) {
   if (count <= 0) return;
   ThreadPool& pool = stream.threads();
-  if (pool.size() == 1 || count == 1 || count * cost_per_item < kInlineWork) {
+  const std::int64_t work = count * (cost_per_item > 1 ? cost_per_item : 1);
+  if (pool.size() == 1 || count == 1 || work < kInlineWork) {
     body(0, count);
     return;
   }
-  pool.run([&](int thread_index, int n_threads) {
-    Range range = split_range(count, thread_index, n_threads);
-    if (range.begin < range.end) body(range.begin, range.end);
+  // The chunks depend only on the sizes and the thread count, never on timing.
+  const std::int64_t threads = pool.size();
+  std::int64_t n_chunks = work / kChunkWork;
+  if (n_chunks > threads * kChunksPerThread) n_chunks = threads * kChunksPerThread;
+  if (n_chunks < threads) n_chunks = threads;
+  if (n_chunks > count) n_chunks = count;
+  run_chunks(pool, count, n_chunks, body);
+}
+
+void parallel_for_chunked(Stream& stream, std::int64_t count, std::int64_t chunk_items,
+                          const std::function<void(std::int64_t, std::int64_t)>& body) {
+  if (count <= 0) return;
+  if (chunk_items < 1) chunk_items = 1;
+  const std::int64_t n_chunks = (count + chunk_items - 1) / chunk_items;
+  stream.threads().for_each(n_chunks, [&](std::int64_t chunk) {
+    const std::int64_t begin = chunk * chunk_items;
+    body(begin, begin + chunk_items < count ? begin + chunk_items : count);
   });
 }
 

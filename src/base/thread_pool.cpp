@@ -1,5 +1,6 @@
 #include "base/thread_pool.h"
 
+#include <algorithm>
 #include <chrono>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -14,35 +15,64 @@
 namespace tessera {
 
 namespace {
-// How long an idle worker spins before it sleeps on the futex.
+// How long an idle worker spins before it sleeps.
 constexpr auto kSpinDuration = std::chrono::microseconds(300);
+// The claim word: region number in the high bits, count of unclaimed items in the low kIndexBits
+// bits. 40 bits of region number last for years of back-to-back regions.
+constexpr int kIndexBits = 24;
+constexpr std::uint64_t kIndexMask = (std::uint64_t{1} << kIndexBits) - 1;
+constexpr std::int64_t kMaxItems = static_cast<std::int64_t>(kIndexMask);
+
+std::uint64_t region_of(std::uint64_t word) { return word >> kIndexBits; }
+std::int64_t unclaimed_of(std::uint64_t word) { return static_cast<std::int64_t>(word & kIndexMask); }
 }  // namespace
 
 ThreadPool::ThreadPool(int n_threads) : n_threads_(n_threads < 1 ? 1 : n_threads) {
   workers_.reserve(static_cast<std::size_t>(n_threads_ - 1));
-  for (int index = 1; index < n_threads_; ++index) workers_.emplace_back([this, index] { worker_loop(index); });
+  for (int index = 1; index < n_threads_; ++index) workers_.emplace_back([this] { worker_loop(); });
 }
 
 ThreadPool::~ThreadPool() {
-  stopping_.store(true, std::memory_order_release);
-  generation_.fetch_add(1, std::memory_order_acq_rel);
-  generation_.notify_all();
+  stopping_.store(true, std::memory_order_relaxed);
+  count_.store(0, std::memory_order_relaxed);
+  claim_.store(++tag_ << kIndexBits, std::memory_order_release);
+  claim_.notify_all();
   for (auto& worker : workers_) worker.join();
 }
 
-void ThreadPool::run(const std::function<void(int, int)>& body) {
-  if (n_threads_ == 1) {
-    body(0, 1);
+void ThreadPool::for_each(std::int64_t count, const std::function<void(std::int64_t)>& body) {
+  if (count <= 0) return;
+  if (n_threads_ == 1 || count == 1) {
+    for (std::int64_t item = 0; item < count; ++item) body(item);
     return;
   }
-  job_ = &body;
-  pending_.store(n_threads_ - 1, std::memory_order_relaxed);
-  generation_.fetch_add(1, std::memory_order_release);
-  generation_.notify_all();
-  body(0, n_threads_);
-  // Spin briefly, then yield: on a machine with more runnable threads than cores a worker may need
-  // this core to finish its share.
-  for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
+  if (count <= kMaxItems) {
+    run_region(count, body);
+    return;
+  }
+  for (std::int64_t first = 0; first < count; first += kMaxItems) {
+    const Body offset_body = [&body, first](std::int64_t item) { body(first + item); };
+    run_region(std::min(kMaxItems, count - first), offset_body);
+  }
+}
+
+void ThreadPool::run(const std::function<void(int, int)>& body) {
+  for_each(n_threads_, [&](std::int64_t part) { body(static_cast<int>(part), n_threads_); });
+}
+
+void ThreadPool::run_region(std::int64_t count, const Body& body) {
+  // Every item of the previous region has finished, so no thread reads these until the claim word
+  // below announces the new region.
+  body_.store(&body, std::memory_order_relaxed);
+  count_.store(count, std::memory_order_relaxed);
+  finished_.store(0, std::memory_order_relaxed);
+  const std::uint64_t word = ++tag_ << kIndexBits | static_cast<std::uint64_t>(count);
+  claim_.store(word, std::memory_order_release);
+  claim_.notify_all();
+  work_on(word);
+  // What is left runs on threads that claimed an item; spin briefly, then yield: on a machine with
+  // more runnable threads than cores such a thread may need this core to finish.
+  for (int spins = 0; finished_.load(std::memory_order_acquire) != count; ++spins) {
     if (spins < 2000) {
       TESSERA_CPU_RELAX();
     } else {
@@ -51,26 +81,42 @@ void ThreadPool::run(const std::function<void(int, int)>& body) {
   }
 }
 
-void ThreadPool::worker_loop(int thread_index) {
-  // Workers are created while generation_ is 0; reading it here instead would miss a run() that
-  // starts before this thread does, and that run() would wait forever.
+void ThreadPool::work_on(std::uint64_t word) {
+  // A worker may read these after the region of `word` has ended and the next has begun, but then
+  // every claim below fails: the claim word never holds the same value twice (its region number
+  // grows, and within a region its unclaimed count only falls). A claim that succeeds found an
+  // unclaimed item, so the region cannot end, nor these be overwritten, before that item finishes.
+  // Whether an item is left is read from the word alone, never from count, which may be newer.
+  const Body* body = body_.load(std::memory_order_relaxed);
+  const std::int64_t count = count_.load(std::memory_order_relaxed);
+  const std::uint64_t region = region_of(word);
+  while (region_of(word) == region && unclaimed_of(word) > 0) {
+    if (claim_.compare_exchange_weak(word, word - 1, std::memory_order_acquire, std::memory_order_acquire)) {
+      (*body)(count - unclaimed_of(word));
+      finished_.fetch_add(1, std::memory_order_release);
+      --word;
+    }
+  }
+}
+
+void ThreadPool::worker_loop() {
+  // Regions are numbered from 1, so a region started before this thread first looks is not missed.
   std::uint64_t seen = 0;
   while (true) {
-    auto spin_until = std::chrono::steady_clock::now() + kSpinDuration;
-    std::uint64_t current = generation_.load(std::memory_order_acquire);
-    int checks = 0;
-    while (current == seen) {
+    const auto spin_until = std::chrono::steady_clock::now() + kSpinDuration;
+    std::uint64_t word = claim_.load(std::memory_order_acquire);
+    for (int checks = 1; region_of(word) == seen; ++checks) {
       TESSERA_CPU_RELAX();
-      if (++checks % 64 == 0) std::this_thread::yield();
-      if (checks % 64 == 0 && std::chrono::steady_clock::now() > spin_until) {
-        generation_.wait(seen, std::memory_order_acquire);
+      if (checks % 64 == 0) {
+        // Yielding lets a thread that holds an unfinished item run where cores are oversubscribed.
+        std::this_thread::yield();
+        if (std::chrono::steady_clock::now() > spin_until) claim_.wait(word, std::memory_order_acquire);
       }
-      current = generation_.load(std::memory_order_acquire);
+      word = claim_.load(std::memory_order_acquire);
     }
-    seen = current;
-    if (stopping_.load(std::memory_order_acquire)) return;
-    (*job_)(thread_index, n_threads_);
-    pending_.fetch_sub(1, std::memory_order_acq_rel);
+    if (stopping_.load(std::memory_order_relaxed)) return;
+    seen = region_of(word);
+    work_on(word);
   }
 }
 
