@@ -3,6 +3,9 @@
 
 #include <cstdint>
 
+#include <cstddef>
+
+#include "kernels/quant.h"
 #include "tessera/backend_abi.h"
 
 namespace tessera::cpu {
@@ -21,6 +24,11 @@ tessera_status kernel_silu(void* stream, const tessera_op_call* call);
 tessera_status kernel_gelu(void* stream, const tessera_op_call* call);
 tessera_status kernel_swiglu(void* stream, const tessera_op_call* call);
 tessera_status kernel_attention(void* stream, const tessera_op_call* call);
+
+// Converts the rows of x [m, n_in] to `format` in the stream's scratch (rows of *stride bytes, 64-byte
+// aligned), split over the stream's threads; shared by the plain and packed matmul kernels.
+std::byte* quantize_activations(struct Stream& stream, const tessera_tensor& x, tessera_activation_format format,
+                                int64_t* stride);
 
 // The backend table's pack_weight (kernels/matmul_packed.cpp).
 tessera_status pack_weight(void* context, int32_t device, int32_t op, const tessera_tensor* weight, int32_t* layout,

@@ -65,6 +65,20 @@ void compute_tile(const MatmulShape& shape, const tessera_tensor& out, tessera_v
 
 }  // namespace
 
+std::byte* quantize_activations(Stream& stream, const tessera_tensor& x, tessera_activation_format format,
+                                int64_t* stride) {
+  const int64_t m = row_count(x);
+  const int64_t n_in = row_length(x);
+  *stride = (activation_row_bytes(format, n_in) + 63) / 64 * 64;
+  std::byte* activation = stream.scratch_bytes(static_cast<size_t>(*stride * m));
+  parallel_for(stream, m, n_in * 4, [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      quantize_activation_row(format, reinterpret_cast<const float*>(row_pointer(x, row)), activation + row * *stride, n_in);
+    }
+  });
+  return activation;
+}
+
 tessera_status kernel_matmul(void* stream_handle, const tessera_op_call* call) {
   Stream& stream = *static_cast<Stream*>(stream_handle);
   if (auto status = check_inputs(*call, "matmul", 2, 2)) return status;
@@ -89,14 +103,8 @@ tessera_status kernel_matmul(void* stream_handle, const tessera_op_call* call) {
 
   const tessera_dot_kernels* kernels = kernels_for(stream.context->isa);
   const tessera_activation_format format = activation_format(weight.dtype);
-  const int64_t activation_stride = (activation_row_bytes(format, n_in) + 63) / 64 * 64;
-  std::byte* activation = stream.scratch_bytes(static_cast<size_t>(activation_stride * m));
-  parallel_for(stream, m, n_in * 4, [&](int64_t begin, int64_t end) {
-    for (int64_t row = begin; row < end; ++row) {
-      quantize_activation_row(format, reinterpret_cast<const float*>(row_pointer(x, row)),
-                              activation + row * activation_stride, n_in);
-    }
-  });
+  int64_t activation_stride = 0;
+  std::byte* activation = quantize_activations(stream, x, format, &activation_stride);
 
   const MatmulShape shape{static_cast<const char*>(weight.data), weight.stride[0], activation, activation_stride,
                           n_in, n_out, m};

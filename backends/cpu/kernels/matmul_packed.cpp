@@ -65,14 +65,8 @@ tessera_status kernel_matmul_rows16(void* stream_handle, const tessera_op_call* 
 
   const tessera_packed_kernels* kernels = packed_kernels_for(stream.context->isa);
   const tessera_activation_format format = packed_activation_format(weight.dtype);
-  const int64_t activation_stride = (activation_row_bytes(format, n_in) + 63) / 64 * 64;
-  std::byte* activation = stream.scratch_bytes(static_cast<size_t>(activation_stride * m));
-  parallel_for(stream, m, n_in * 4, [&](int64_t begin, int64_t end) {
-    for (int64_t row = begin; row < end; ++row) {
-      quantize_activation_row(format, reinterpret_cast<const float*>(row_pointer(x, row)),
-                              activation + row * activation_stride, n_in);
-    }
-  });
+  int64_t activation_stride = 0;
+  std::byte* activation = quantize_activations(stream, x, format, &activation_stride);
 
   const bool exact = m < kExactBatch;
   const tessera_packed_tile_fn tile = exact ? kernels->exact[kind] : kernels->fast[kind];
