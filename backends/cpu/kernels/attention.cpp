@@ -7,76 +7,18 @@
 // Token t attends to positions 0..token_pos[t] of sequence token_seq[t]; position p lives in physical
 // block block_table[seq][p / block_size], slot p % block_size. Work is spread over (token, head) pairs;
 // each runs a dot pass over K, a softmax and a weighted sum of V.
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "cpu_backend.h"
 #include "kernels/attention_kernels.h"
-#include "kernels/fast_exp.h"
 #include "kernels/kernels.h"
 #include "tessera/block_formats.h"
 
 namespace tessera::cpu {
 
 namespace {
-
-// Sums 16 lanes pairwise: (l, l + 8), (l, l + 4), (l, l + 2), (0, 1).
-float sum_sixteen_lanes(float* lanes) {
-  for (int width = 8; width >= 1; width /= 2) {
-    for (int l = 0; l < width; ++l) lanes[l] += lanes[l + width];
-  }
-  return lanes[0];
-}
-
-float dot_f32(const float* q, const void* k, int64_t n) {
-  const auto* key = static_cast<const float*>(k);
-  float sum = 0.0f;
-  for (int64_t i = 0; i < n; ++i) sum += q[i] * key[i];
-  return sum;
-}
-
-float dot_f16_sixteen_lanes(const float* q, const void* k, int64_t n) {
-  const auto* key = static_cast<const uint16_t*>(k);
-  float lanes[16] = {};
-  for (int64_t i = 0; i < n; ++i) lanes[i % 16] += q[i] * tessera_f16_to_f32(key[i]);
-  return sum_sixteen_lanes(lanes);
-}
-
-float dot_f16_four_accumulators(const float* q, const void* k, int64_t n) {
-  const auto* key = static_cast<const uint16_t*>(k);
-  const int64_t blocked = n / 64 * 64;
-  float lanes[64] = {};
-  for (int64_t i = 0; i < blocked; ++i) lanes[i % 64] += q[i] * tessera_f16_to_f32(key[i]);
-  for (int l = 0; l < 32; ++l) lanes[l] += lanes[l + 32];
-  for (int l = 0; l < 16; ++l) lanes[l] += lanes[l + 16];
-  double sum = sum_sixteen_lanes(lanes);
-  for (int64_t i = blocked; i < n; ++i) sum += static_cast<double>(q[i] * tessera_f16_to_f32(key[i]));
-  return static_cast<float>(sum);
-}
-
-void axpy_f32(float* accumulator, float weight, const void* v, int64_t n) {
-  const auto* value = static_cast<const float*>(v);
-  for (int64_t i = 0; i < n; ++i) accumulator[i] += weight * value[i];
-}
-
-void axpy_f16(float* accumulator, float weight, const void* v, int64_t n) {
-  const auto* value = static_cast<const uint16_t*>(v);
-  for (int64_t i = 0; i < n; ++i) accumulator[i] += weight * tessera_f16_to_f32(value[i]);
-}
-
-double exp_sum(float* x, int64_t n, float max) {
-  double sum = 0.0;
-  for (int64_t start = 0; start < n; start += 16) {
-    float lanes[16];
-    for (int64_t l = 0; l < 16; ++l) {
-      lanes[l] = start + l < n ? (x[start + l] = tessera_fast_exp(x[start + l] - max)) : 0.0f;
-    }
-    sum += sum_sixteen_lanes(lanes);
-  }
-  return sum;
-}
-
-const tessera_attention_kernels kScalarAttention = {dot_f32, dot_f16_sixteen_lanes, dot_f16_four_accumulators,
-                                                    axpy_f32, axpy_f16, exp_sum};
 
 // rows[r] += rows[r + half] for r < half, each row `length` floats `stride` apart.
 void add_upper_rows(float* rows, int64_t half, int64_t stride, int64_t length) {
@@ -110,62 +52,91 @@ tessera_status kernel_attention(void* stream_handle, const tessera_op_call* call
   if (auto status = check_tensor("attention", "token_seq", token_seq, TESSERA_DTYPE_I32)) return status;
   if (auto status = check_tensor("attention", "token_pos", token_pos, TESSERA_DTYPE_I32)) return status;
   if (auto status = check_tensor("attention", "output", out, TESSERA_DTYPE_F32)) return status;
-  if (q.n_dims != 3 || !same_shape(q, out)) return invalid("attention: q and output must be [n_tokens, n_head, head_dim]");
+  if (q.n_dims != 3 || !same_shape(q, out))
+    return invalid("attention: q and output must be [n_tokens, n_head, head_dim]");
   if (k_cache.n_dims != 4 || !same_shape(k_cache, v_cache)) {
     return invalid("attention: caches must be [n_blocks, block_size, n_kv_head, head_dim]");
   }
+  for (int d = 0; d < 4; ++d) {
+    if (k_cache.stride[d] != v_cache.stride[d])
+      return invalid("attention: k and v caches must have the same strides");
+  }
   const int64_t n_tokens = q.shape[0], n_head = q.shape[1], head_dim = q.shape[2];
   const int64_t n_blocks = k_cache.shape[0], block_size = k_cache.shape[1], n_kv_head = k_cache.shape[2];
-  if (k_cache.shape[3] != head_dim) return invalid("attention: cache head_dim {} != q head_dim {}", k_cache.shape[3], head_dim);
-  if (n_kv_head <= 0 || n_head % n_kv_head != 0) return invalid("attention: n_head {} is not a multiple of n_kv_head {}", n_head, n_kv_head);
+  if (k_cache.shape[3] != head_dim)
+    return invalid("attention: cache head_dim {} != q head_dim {}", k_cache.shape[3], head_dim);
+  if (n_kv_head <= 0 || n_head % n_kv_head != 0)
+    return invalid("attention: n_head {} is not a multiple of n_kv_head {}", n_head, n_kv_head);
   if (block_table.n_dims != 2) return invalid("attention: block_table must be [n_seqs, max_blocks_per_seq]");
-  if (token_seq.n_dims != 1 || token_seq.shape[0] != n_tokens || token_pos.n_dims != 1 || token_pos.shape[0] != n_tokens) {
+  if (token_seq.n_dims != 1 || token_seq.shape[0] != n_tokens || token_pos.n_dims != 1 ||
+      token_pos.shape[0] != n_tokens) {
     return invalid("attention: token_seq and token_pos must be [{}]", n_tokens);
   }
   const int64_t n_seqs = block_table.shape[0], max_blocks = block_table.shape[1];
   const auto* seq_data = static_cast<const int32_t*>(token_seq.data);
   const auto* pos_data = static_cast<const int32_t*>(token_pos.data);
-  auto physical_block = [&](int64_t seq, int64_t logical) {
-    return static_cast<const int32_t*>(static_cast<const void*>(static_cast<const char*>(block_table.data) +
-                                                                 seq * block_table.stride[0]))[logical];
-  };
+  // Positions each sequence needs: 0..last[seq].
+  std::vector<int64_t> last(static_cast<size_t>(n_seqs), -1);
   int64_t max_pos = 0;
   for (int64_t t = 0; t < n_tokens; ++t) {
     const int64_t seq = seq_data[t], pos = pos_data[t];
-    if (seq < 0 || seq >= n_seqs) return invalid("attention: token {} has sequence {} outside 0..{}", t, seq, n_seqs - 1);
-    if (pos < 0 || pos / block_size >= max_blocks) return invalid("attention: token {} has position {} past its block table", t, pos);
-    for (int64_t logical = 0; logical <= pos / block_size; ++logical) {
-      const int32_t block = physical_block(seq, logical);
-      if (block < 0 || block >= n_blocks) return invalid("attention: sequence {} block {} maps to {} outside 0..{}", seq, logical, block, n_blocks - 1);
-    }
-    if (pos > max_pos) max_pos = pos;
+    if (seq < 0 || seq >= n_seqs)
+      return invalid("attention: token {} has sequence {} outside 0..{}", t, seq, n_seqs - 1);
+    if (pos < 0 || pos / block_size >= max_blocks)
+      return invalid("attention: token {} has position {} past its block table", t, pos);
+    last[seq] = std::max(last[seq], pos);
+    max_pos = std::max(max_pos, pos);
   }
   if (n_tokens == 0) return TESSERA_STATUS_OK;
-
-  const tessera_attention_kernels* kernels = &kScalarAttention;
-  if (stream.context->isa >= Isa::kAvx2 && avx2_attention_kernels() != nullptr) kernels = avx2_attention_kernels();
+  // Byte offset of each position's row in the caches (kv head 0): sequence seq's rows start at
+  // first_row[seq].
+  std::vector<int64_t> first_row(static_cast<size_t>(n_seqs), 0);
+  int64_t n_rows = 0;
+  for (int64_t seq = 0; seq < n_seqs; ++seq) {
+    first_row[seq] = n_rows;
+    n_rows += last[seq] + 1;
+  }
+  const int n_threads = stream.threads().size();
+  // Scratch: the row offsets, then per thread scores [max_pos + 1], a rounded query [head_dim] and
+  // lane_rows accumulators [head_dim], each rounded to a cache line.
   const bool half = cache_dtype == TESSERA_DTYPE_F16;
-  const int64_t group = n_head / n_kv_head;
-  const float scale = call->params.attention.scale;
   // F16 cache: the orders of llama.cpp's CPU backend (flash attention off, KV cache F16), where K·Q and
   // the probabilities times V are matrix products. A batch of several tokens goes through its tiled
   // F16 GEMM (sixteen lanes; K·Q only when head_dim % 16 == 0), a single token through its F16 dot
   // product (four accumulators). The lanes follow the cache position, as the cells of a sequence that
   // starts at cell 0.
   const bool tiled = n_tokens > 1;
-  const auto dot = !half ? kernels->dot_f32
-                   : tiled && head_dim % 16 == 0 ? kernels->dot_f16_sixteen_lanes
-                                                 : kernels->dot_f16_four_accumulators;
-  const auto axpy = half ? kernels->axpy_f16 : kernels->axpy_f32;
   const int64_t lane_rows = !half ? 1 : tiled && head_dim % 4 == 0 ? 16 : 64;
-
-  // Per thread: scores [max_pos + 1], lane_rows accumulators [head_dim] and a rounded query
-  // [head_dim], each rounded to a cache line.
-  const int n_threads = stream.threads().size();
+  const int64_t offsets_floats = (n_rows * 2 + 15) / 16 * 16;
   const int64_t scores_floats = (max_pos + 1 + 15) / 16 * 16;
   const int64_t head_floats = (head_dim + 15) / 16 * 16;
   const int64_t per_thread = scores_floats + (lane_rows + 1) * head_floats;
-  auto* scratch = reinterpret_cast<float*>(stream.scratch_bytes(static_cast<size_t>(per_thread * n_threads) * sizeof(float)));
+  std::byte* scratch_start =
+      stream.scratch_bytes(static_cast<size_t>(offsets_floats + per_thread * n_threads) * sizeof(float));
+  auto* row_offsets = reinterpret_cast<int64_t*>(scratch_start);
+  auto* scratch = reinterpret_cast<float*>(scratch_start) + offsets_floats;
+  for (int64_t seq = 0; seq < n_seqs; ++seq) {
+    const auto* blocks = reinterpret_cast<const int32_t*>(static_cast<const char*>(block_table.data) +
+                                                          seq * block_table.stride[0]);
+    for (int64_t p = 0; p <= last[seq]; ++p) {
+      const int32_t block = blocks[p / block_size];
+      if (block < 0 || block >= n_blocks) {
+        return invalid("attention: sequence {} block {} maps to {} outside 0..{}", seq, p / block_size, block,
+                       n_blocks - 1);
+      }
+      row_offsets[first_row[seq] + p] = block * k_cache.stride[0] + p % block_size * k_cache.stride[1];
+    }
+  }
+
+  const tessera_attention_kernels* kernels = scalar_attention_kernels();
+  if (stream.context->isa >= Isa::kAvx2 && avx2_attention_kernels() != nullptr)
+    kernels = avx2_attention_kernels();
+  const int64_t group = n_head / n_kv_head;
+  const float scale = call->params.attention.scale;
+  const auto scores_kernel = !half                         ? kernels->scores_f32
+                             : tiled && head_dim % 16 == 0 ? kernels->scores_f16_sixteen_lanes
+                                                           : kernels->scores_f16_four_accumulators;
+  const auto accumulate = half ? kernels->accumulate_f16 : kernels->accumulate_f32;
 
   // Items are dealt out round-robin: later tokens of a prompt attend to more positions, so contiguous
   // ranges would leave the last thread with most of the work.
@@ -176,33 +147,22 @@ tessera_status kernel_attention(void* stream_handle, const tessera_op_call* call
     float* accumulators = rounded_query + head_floats;  // [lane_rows][head_floats]
     for (int64_t item = thread_index; item < items; item += threads) {
       const int64_t t = item / n_head, h = item % n_head, kv_head = h / group;
-      const int64_t seq = seq_data[t], pos = pos_data[t];
-      const auto* query = reinterpret_cast<const float*>(static_cast<const char*>(q.data) + t * q.stride[0] + h * q.stride[1]);
+      const int64_t seq = seq_data[t], n_positions = pos_data[t] + 1;
+      const int64_t* offsets = row_offsets + first_row[seq];
+      const char* keys = static_cast<const char*>(k_cache.data) + kv_head * k_cache.stride[2];
+      const char* values = static_cast<const char*>(v_cache.data) + kv_head * v_cache.stride[2];
+      const auto* query = reinterpret_cast<const float*>(static_cast<const char*>(q.data) + t * q.stride[0] +
+                                                         h * q.stride[1]);
       if (half) {
         // The query is converted to the cache type, so each product of two F16 values is exact.
-        for (int64_t i = 0; i < head_dim; ++i) rounded_query[i] = tessera_f16_to_f32(tessera_f32_to_f16(query[i]));
+        kernels->round_to_f16(rounded_query, query, head_dim, 1.0f);
         query = rounded_query;
       }
-      float max = -INFINITY;
-      for (int64_t p = 0; p <= pos; ++p) {
-        const int64_t block = physical_block(seq, p / block_size), slot = p % block_size;
-        const char* key = static_cast<const char*>(k_cache.data) + block * k_cache.stride[0] + slot * k_cache.stride[1] +
-                          kv_head * k_cache.stride[2];
-        scores[p] = dot(query, key, head_dim) * scale;
-        max = std::fmax(max, scores[p]);
-      }
-      const auto inverse = static_cast<float>(1.0 / kernels->exp_sum(scores, pos + 1, max));
-      if (half) {
-        // Normalised probabilities rounded to F16 weight the F16 values (again exact products).
-        for (int64_t p = 0; p <= pos; ++p) scores[p] = tessera_f16_to_f32(tessera_f32_to_f16(scores[p] * inverse));
-      }
-      for (int64_t i = 0; i < lane_rows * head_floats; ++i) accumulators[i] = 0.0f;
-      for (int64_t p = 0; p <= pos; ++p) {
-        const int64_t block = physical_block(seq, p / block_size), slot = p % block_size;
-        const char* value = static_cast<const char*>(v_cache.data) + block * v_cache.stride[0] + slot * v_cache.stride[1] +
-                            kv_head * v_cache.stride[2];
-        axpy(accumulators + (p % lane_rows) * head_floats, scores[p], value, head_dim);
-      }
+      const float max = scores_kernel(query, keys, offsets, n_positions, head_dim, scale, scores);
+      const auto inverse = static_cast<float>(1.0 / kernels->exp_sum(scores, n_positions, max));
+      // F16: normalised probabilities rounded to F16 weight the F16 values (again exact products).
+      if (half) kernels->round_to_f16(scores, scores, n_positions, inverse);
+      accumulate(accumulators, head_floats, lane_rows, scores, values, offsets, n_positions, head_dim);
       // Lanes of position p % 64: four accumulators of 16 lanes, combined as (0 + 2) + (1 + 3).
       if (lane_rows == 64) {
         add_upper_rows(accumulators, 32, head_floats, head_dim);
@@ -212,7 +172,8 @@ tessera_status kernel_attention(void* stream_handle, const tessera_op_call* call
       for (int64_t width = lane_rows >= 16 ? 8 : 0; width >= 1; width /= 2) {
         add_upper_rows(accumulators, width, head_floats, head_dim);
       }
-      auto* o = reinterpret_cast<float*>(static_cast<char*>(out.data) + t * out.stride[0] + h * out.stride[1]);
+      auto* o =
+          reinterpret_cast<float*>(static_cast<char*>(out.data) + t * out.stride[0] + h * out.stride[1]);
       const float output_scale = half ? 1.0f : inverse;
       for (int64_t i = 0; i < head_dim; ++i) o[i] = accumulators[i] * output_scale;
     }

@@ -1,5 +1,8 @@
 // Inner loops of attention per instruction-set level. C-style: ISA files include this header only.
 //
+// The kernels work on the rows of one KV head of one sequence: row j (cache position j) lives at
+// base + offsets[j], so the paged block lookup is done once per call, not once per position.
+//
 // With an F16 cache the products of F16 query and key (or F16 probability and value) elements are
 // exact in F32, so a dot product's result depends only on the order of its additions. The F16 dot
 // products below fix that order to the one llama.cpp's CPU backend uses, so that results agree to
@@ -17,23 +20,32 @@
 extern "C" {
 #endif
 
+/* scores[j] = dot(query[0..head_dim), row j) * scale for j in [0, n_rows); returns the largest score */
+typedef float (*tessera_attention_scores)(const float* query, const char* base, const int64_t* offsets,
+                                          int64_t n_rows, int64_t head_dim, float scale, float* scores);
+/* accumulators[r][0..head_dim) = sum over j % lane_rows == r, in increasing j, of weights[j] * row j;
+   accumulator rows are `stride` floats apart, and rows that no j reaches are set to zero */
+typedef void (*tessera_attention_accumulate)(float* accumulators, int64_t stride, int64_t lane_rows,
+                                             const float* weights, const char* base, const int64_t* offsets,
+                                             int64_t n_rows, int64_t head_dim);
+
 typedef struct tessera_attention_kernels {
-  /* dot(q[0..n), k[0..n)) with k F32 */
-  float (*dot_f32)(const float* q, const void* k, int64_t n);
-  /* dot(q[0..n), k[0..n)) with k F16 and q holding F16 values, in the orders described above */
-  float (*dot_f16_sixteen_lanes)(const float* q, const void* k, int64_t n);
-  float (*dot_f16_four_accumulators)(const float* q, const void* k, int64_t n);
-  /* accumulator[0..n) += weight * v[0..n) with v F32 or F16 */
-  void (*axpy_f32)(float* accumulator, float weight, const void* v, int64_t n);
-  void (*axpy_f16)(float* accumulator, float weight, const void* v, int64_t n);
+  tessera_attention_scores scores_f32;                   /* F32 rows */
+  tessera_attention_scores scores_f16_sixteen_lanes;     /* F16 rows, query holding F16 values */
+  tessera_attention_scores scores_f16_four_accumulators; /* F16 rows, query holding F16 values */
+  tessera_attention_accumulate accumulate_f32;
+  tessera_attention_accumulate accumulate_f16;
   /* x[i] = tessera_fast_exp(x[i] - max) for i in [0, n); returns their sum, taken as sixteen-lane sums of
      consecutive groups of 16 (the last one padded with zeros) added in double */
   double (*exp_sum)(float* x, int64_t n, float max);
+  /* target[i] = source[i] * factor rounded to the nearest F16 value, for i in [0, n) */
+  void (*round_to_f16)(float* target, const float* source, int64_t n, float factor);
 } tessera_attention_kernels;
 
 #ifdef __cplusplus
 }
 namespace tessera::cpu {
+const tessera_attention_kernels* scalar_attention_kernels();
 const tessera_attention_kernels* avx2_attention_kernels();  // NULL when not compiled in
-}
+}  // namespace tessera::cpu
 #endif

@@ -1,6 +1,8 @@
 // AVX2 + FMA + F16C inner loops of attention: dot products with K rows and V accumulation, F32 or F16.
 #include <immintrin.h>
 
+#include <cmath>
+
 #include "kernels/attention_kernels.h"
 #include "kernels/fast_exp.h"
 
@@ -24,8 +26,21 @@ float half_scalar(uint16_t value) {
   return _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(static_cast<int>(value))));
 }
 
-float avx2_dot_f32(const float* q, const void* k, int64_t n) {
-  const float* key = static_cast<const float*>(k);
+float half_to_float(const char* row, int64_t i) {
+  return half_scalar(reinterpret_cast<const uint16_t*>(row)[i]);
+}
+float single_to_float(const char* row, int64_t i) {
+  return reinterpret_cast<const float*>(row)[i];
+}
+__m256 load_half8_at(const char* row, int64_t i) {
+  return load_half8(reinterpret_cast<const uint16_t*>(row) + i);
+}
+__m256 load_single8_at(const char* row, int64_t i) {
+  return _mm256_loadu_ps(reinterpret_cast<const float*>(row) + i);
+}
+
+float dot_f32(const float* q, const char* row, int64_t n) {
+  const float* key = reinterpret_cast<const float*>(row);
   __m256 sum0 = _mm256_setzero_ps(), sum1 = _mm256_setzero_ps();
   int64_t i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -39,29 +54,40 @@ float avx2_dot_f32(const float* q, const void* k, int64_t n) {
 }
 
 // Sums lanes (l, l + 8) of a 16-lane accumulator held as two halves, then pairwise down to one.
-float sum_sixteen_lanes(__m256 low, __m256 high) { return horizontal_sum(_mm256_add_ps(low, high)); }
+float sum_sixteen_lanes(__m256 low, __m256 high) {
+  return horizontal_sum(_mm256_add_ps(low, high));
+}
 
-float avx2_dot_f16_sixteen_lanes(const float* q, const void* k, int64_t n) {
-  const uint16_t* key = static_cast<const uint16_t*>(k);
+// The same pairwise sums for four accumulators at once, returning [sum 0, sum 1, sum 2, sum 3]: each
+// step adds the same pairs of lanes as sum_sixteen_lanes, only gathered across accumulators.
+__m128 sum_sixteen_lanes4(const __m256* low, const __m256* high) {
+  __m256 lanes[4];  // (l, l + 8)
+  for (int r = 0; r < 4; ++r) lanes[r] = _mm256_add_ps(low[r], high[r]);
+  // (l, l + 4): [0: l0..l3 | 1: l0..l3] and [2: l0..l3 | 3: l0..l3]
+  const __m256 first = _mm256_add_ps(_mm256_permute2f128_ps(lanes[0], lanes[1], 0x20),
+                                     _mm256_permute2f128_ps(lanes[0], lanes[1], 0x31));
+  const __m256 second = _mm256_add_ps(_mm256_permute2f128_ps(lanes[2], lanes[3], 0x20),
+                                      _mm256_permute2f128_ps(lanes[2], lanes[3], 0x31));
+  // (l, l + 2): [0: l0, l1, 2: l0, l1 | 1: l0, l1, 3: l0, l1]
+  const __m256 pairs =
+      _mm256_add_ps(_mm256_shuffle_ps(first, second, 0x44), _mm256_shuffle_ps(first, second, 0xEE));
+  // (0, 1): [0, 2, 1, 3]
+  const __m128 sums = _mm_hadd_ps(_mm256_castps256_ps128(pairs), _mm256_extractf128_ps(pairs, 1));
+  return _mm_shuffle_ps(sums, sums, _MM_SHUFFLE(3, 1, 2, 0));
+}
+
+float dot_f16_sixteen_lanes(const float* q, const char* row, int64_t n) {
+  const uint16_t* key = reinterpret_cast<const uint16_t*>(row);
   __m256 low = _mm256_setzero_ps(), high = _mm256_setzero_ps();
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) {
+  for (int64_t i = 0; i < n; i += 16) {
     low = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), load_half8(key + i), low);
     high = _mm256_fmadd_ps(_mm256_loadu_ps(q + i + 8), load_half8(key + i + 8), high);
-  }
-  if (i < n) {
-    alignas(32) float lanes[16];
-    _mm256_store_ps(lanes, low);
-    _mm256_store_ps(lanes + 8, high);
-    for (; i < n; ++i) lanes[i % 16] += q[i] * half_scalar(key[i]);
-    low = _mm256_load_ps(lanes);
-    high = _mm256_load_ps(lanes + 8);
   }
   return sum_sixteen_lanes(low, high);
 }
 
-float avx2_dot_f16_four_accumulators(const float* q, const void* k, int64_t n) {
-  const uint16_t* key = static_cast<const uint16_t*>(k);
+float dot_f16_four_accumulators(const float* q, const char* row, int64_t n) {
+  const uint16_t* key = reinterpret_cast<const uint16_t*>(row);
   // Accumulator a is halves[2a] (lanes 0..7) and halves[2a + 1] (lanes 8..15).
   __m256 halves[8];
   for (auto& half : halves) half = _mm256_setzero_ps();
@@ -78,24 +104,79 @@ float avx2_dot_f16_four_accumulators(const float* q, const void* k, int64_t n) {
   return static_cast<float>(sum);
 }
 
-void avx2_axpy_f32(float* accumulator, float weight, const void* v, int64_t n) {
-  const float* value = static_cast<const float*>(v);
-  const __m256 w = _mm256_set1_ps(weight);
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    _mm256_storeu_ps(accumulator + i, _mm256_fmadd_ps(w, _mm256_loadu_ps(value + i), _mm256_loadu_ps(accumulator + i)));
+template <float (*dot)(const float*, const char*, int64_t)>
+float scores_by_row(const float* query, const char* base, const int64_t* offsets, int64_t n_rows,
+                    int64_t head_dim, float scale, float* scores) {
+  float max = -INFINITY;
+  for (int64_t j = 0; j < n_rows; ++j) {
+    scores[j] = dot(query, base + offsets[j], head_dim) * scale;
+    max = std::fmax(max, scores[j]);
   }
-  for (; i < n; ++i) accumulator[i] += weight * value[i];
+  return max;
 }
 
-void avx2_axpy_f16(float* accumulator, float weight, const void* v, int64_t n) {
-  const uint16_t* value = static_cast<const uint16_t*>(v);
-  const __m256 w = _mm256_set1_ps(weight);
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    _mm256_storeu_ps(accumulator + i, _mm256_fmadd_ps(w, load_half8(value + i), _mm256_loadu_ps(accumulator + i)));
+// Four keys at a time share each load of the query; head_dim is a multiple of 16.
+float scores_f16_sixteen_lanes(const float* query, const char* base, const int64_t* offsets, int64_t n_rows,
+                               int64_t head_dim, float scale, float* scores) {
+  const __m128 scale4 = _mm_set1_ps(scale);
+  __m128 max4 = _mm_set1_ps(-INFINITY);
+  int64_t j = 0;
+  for (; j + 4 <= n_rows; j += 4) {
+    const uint16_t* keys[4];
+    for (int r = 0; r < 4; ++r) keys[r] = reinterpret_cast<const uint16_t*>(base + offsets[j + r]);
+    __m256 low[4], high[4];
+    for (int r = 0; r < 4; ++r) low[r] = high[r] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < head_dim; i += 16) {
+      const __m256 query_low = _mm256_loadu_ps(query + i), query_high = _mm256_loadu_ps(query + i + 8);
+      for (int r = 0; r < 4; ++r) {
+        low[r] = _mm256_fmadd_ps(query_low, load_half8(keys[r] + i), low[r]);
+        high[r] = _mm256_fmadd_ps(query_high, load_half8(keys[r] + i + 8), high[r]);
+      }
+    }
+    const __m128 sums = _mm_mul_ps(sum_sixteen_lanes4(low, high), scale4);
+    _mm_storeu_ps(scores + j, sums);
+    max4 = _mm_max_ps(max4, sums);
   }
-  for (; i < n; ++i) accumulator[i] += weight * half_scalar(value[i]);
+  alignas(16) float maxima[4];
+  _mm_store_ps(maxima, max4);
+  float max = std::fmax(std::fmax(maxima[0], maxima[1]), std::fmax(maxima[2], maxima[3]));
+  for (; j < n_rows; ++j) {
+    scores[j] = dot_f16_sixteen_lanes(query, base + offsets[j], head_dim) * scale;
+    max = std::fmax(max, scores[j]);
+  }
+  return max;
+}
+
+// Dimensions [first, first + 8 * vectors) of accumulator row r, held in registers over all its rows j.
+template <__m256 (*load8)(const char*, int64_t), int vectors>
+void accumulate_dimensions(float* accumulator, int64_t r, int64_t lane_rows, const float* weights,
+                           const char* base, const int64_t* offsets, int64_t n_rows, int64_t first) {
+  __m256 sums[vectors];
+  for (auto& sum : sums) sum = _mm256_setzero_ps();
+  for (int64_t j = r; j < n_rows; j += lane_rows) {
+    const __m256 weight = _mm256_set1_ps(weights[j]);
+    const char* row = base + offsets[j];
+    for (int v = 0; v < vectors; ++v) sums[v] = _mm256_fmadd_ps(weight, load8(row, first + 8 * v), sums[v]);
+  }
+  for (int v = 0; v < vectors; ++v) _mm256_storeu_ps(accumulator + first + 8 * v, sums[v]);
+}
+
+template <__m256 (*load8)(const char*, int64_t), float (*load1)(const char*, int64_t)>
+void accumulate(float* accumulators, int64_t stride, int64_t lane_rows, const float* weights,
+                const char* base, const int64_t* offsets, int64_t n_rows, int64_t head_dim) {
+  for (int64_t r = 0; r < lane_rows; ++r) {
+    float* accumulator = accumulators + r * stride;
+    int64_t i = 0;
+    for (; i + 64 <= head_dim; i += 64)
+      accumulate_dimensions<load8, 8>(accumulator, r, lane_rows, weights, base, offsets, n_rows, i);
+    for (; i + 8 <= head_dim; i += 8)
+      accumulate_dimensions<load8, 1>(accumulator, r, lane_rows, weights, base, offsets, n_rows, i);
+    for (; i < head_dim; ++i) {
+      float sum = 0.0f;
+      for (int64_t j = r; j < n_rows; j += lane_rows) sum += weights[j] * load1(base + offsets[j], i);
+      accumulator[i] = sum;
+    }
+  }
 }
 
 // tessera_fast_exp of 8 values; those below -87 (where 2^n is not a normal float) take the scalar path.
@@ -110,14 +191,16 @@ __m256 softmax_exp8(__m256 x) {
     for (float& value : values) value = tessera_fast_exp(value);
     return _mm256_load_ps(values);
   }
-  const __m256 b = _mm256_fnmadd_ps(n, _mm256_set1_ps(0x1.7f7d1cp-20f), _mm256_fnmadd_ps(n, _mm256_set1_ps(0x1.62e4p-1f), x));
+  const __m256 b = _mm256_fnmadd_ps(n, _mm256_set1_ps(0x1.7f7d1cp-20f),
+                                    _mm256_fnmadd_ps(n, _mm256_set1_ps(0x1.62e4p-1f), x));
   const __m256 b2 = _mm256_mul_ps(b, b);
   const __m256 polynomial = _mm256_fmadd_ps(
       _mm256_fmadd_ps(_mm256_fmadd_ps(_mm256_set1_ps(0x1.0e4020p-7f), b, _mm256_set1_ps(0x1.573e2ep-5f)), b2,
                       _mm256_fmadd_ps(_mm256_set1_ps(0x1.555e66p-3f), b, _mm256_set1_ps(0x1.fffdb6p-2f))),
       b2, _mm256_fmadd_ps(_mm256_set1_ps(0x1.ffffecp-1f), b, _mm256_set1_ps(1.0f)));
   // 2^n as a float built from its exponent bits: exact, so the product rounds as ldexpf does.
-  const __m256i exponent = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  const __m256i exponent =
+      _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
   return _mm256_mul_ps(polynomial, _mm256_castsi256_ps(exponent));
 }
 
@@ -140,11 +223,32 @@ double avx2_exp_sum(float* x, int64_t n, float max) {
   return sum;
 }
 
-const tessera_attention_kernels kAvx2Attention = {avx2_dot_f32, avx2_dot_f16_sixteen_lanes, avx2_dot_f16_four_accumulators,
-                                                  avx2_axpy_f32, avx2_axpy_f16, avx2_exp_sum};
+void round_to_f16(float* target, const float* source, int64_t n, float factor) {
+  const __m256 factor8 = _mm256_set1_ps(factor);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m128i halves =
+        _mm256_cvtps_ph(_mm256_mul_ps(_mm256_loadu_ps(source + i), factor8), _MM_FROUND_TO_NEAREST_INT);
+    _mm256_storeu_ps(target + i, _mm256_cvtph_ps(halves));
+  }
+  for (; i < n; ++i) {
+    const __m128i half = _mm_cvtps_ph(_mm_set_ss(source[i] * factor), _MM_FROUND_TO_NEAREST_INT);
+    target[i] = _mm_cvtss_f32(_mm_cvtph_ps(half));
+  }
+}
+
+const tessera_attention_kernels kAvx2Attention = {scores_by_row<dot_f32>,
+                                                  scores_f16_sixteen_lanes,
+                                                  scores_by_row<dot_f16_four_accumulators>,
+                                                  accumulate<load_single8_at, single_to_float>,
+                                                  accumulate<load_half8_at, half_to_float>,
+                                                  avx2_exp_sum,
+                                                  round_to_f16};
 
 }  // namespace
 
-const tessera_attention_kernels* avx2_attention_kernels() { return &kAvx2Attention; }
+const tessera_attention_kernels* avx2_attention_kernels() {
+  return &kAvx2Attention;
+}
 
 }  // namespace tessera::cpu
