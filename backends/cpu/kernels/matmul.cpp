@@ -27,7 +27,7 @@ const tessera_dot_kernels* kernels_for(Isa isa) {
 }
 
 struct MatmulShape {
-  const char* weight;           // [n_out, n_in] row r at weight + r * weight_stride
+  const char* weight;  // [n_out, n_in] row r at weight + r * weight_stride
   int64_t weight_stride;
   const std::byte* activation;  // [m] rows of activation_stride bytes in the converted format
   int64_t activation_stride;
@@ -36,8 +36,9 @@ struct MatmulShape {
   int64_t m;
 };
 
-void compute_tile(const MatmulShape& shape, const tessera_tensor& out, tessera_vec_dot_fn dot, tessera_dot_tile_fn tile,
-                  int64_t weight_begin, int64_t weight_end, int64_t activation_begin, int64_t activation_end) {
+void compute_tile(const MatmulShape& shape, const tessera_tensor& out, tessera_vec_dot_fn dot,
+                  tessera_dot_tile_fn tile, int64_t weight_begin, int64_t weight_end,
+                  int64_t activation_begin, int64_t activation_end) {
   float block[kMicro * kMicro];
   for (int64_t a = activation_begin; a < activation_end; a += kMicro) {
     const int n_activation = static_cast<int>(activation_end - a < kMicro ? activation_end - a : kMicro);
@@ -58,7 +59,8 @@ void compute_tile(const MatmulShape& shape, const tessera_tensor& out, tessera_v
           }
         }
       }
-      for (int i = 0; i < n_activation; ++i) std::memcpy(out_rows[i] + w, block + i * kMicro, sizeof(float) * n_weight);
+      for (int i = 0; i < n_activation; ++i)
+        std::memcpy(out_rows[i] + w, block + i * kMicro, sizeof(float) * n_weight);
     }
   }
 }
@@ -71,9 +73,13 @@ std::byte* quantize_activations(Stream& stream, const tessera_tensor& x, tessera
   const int64_t n_in = row_length(x);
   *stride = (activation_row_bytes(format, n_in) + 63) / 64 * 64;
   std::byte* activation = stream.scratch_bytes(static_cast<size_t>(*stride * m));
+  const tessera_quantize_row_fn vector = stream.context->isa >= Isa::kAvx2 ? avx2_quantize_row() : nullptr;
   parallel_for(stream, m, n_in * 4, [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
-      quantize_activation_row(format, reinterpret_cast<const float*>(row_pointer(x, row)), activation + row * *stride, n_in);
+      const auto* source = reinterpret_cast<const float*>(row_pointer(x, row));
+      if (vector == nullptr || vector(format, source, activation + row * *stride, n_in) == 0) {
+        quantize_activation_row(format, source, activation + row * *stride, n_in);
+      }
     }
   });
   return activation;
@@ -86,7 +92,8 @@ tessera_status kernel_matmul(void* stream_handle, const tessera_op_call* call) {
   const tessera_tensor& x = call->inputs[1];       // [m, n_in]
   const tessera_tensor& out = call->output;        // [m, n_out]
   const int kind = dot_index(weight.dtype);
-  if (kind < 0) return set_error(TESSERA_STATUS_UNSUPPORTED, fmt::format("matmul: weight dtype {}", weight.dtype));
+  if (kind < 0)
+    return set_error(TESSERA_STATUS_UNSUPPORTED, fmt::format("matmul: weight dtype {}", weight.dtype));
   if (auto status = check_tensor("matmul", "weight", weight, weight.dtype)) return status;
   if (auto status = check_tensor("matmul", "x", x, TESSERA_DTYPE_F32)) return status;
   if (auto status = check_tensor("matmul", "output", out, TESSERA_DTYPE_F32)) return status;
@@ -94,10 +101,13 @@ tessera_status kernel_matmul(void* stream_handle, const tessera_op_call* call) {
   const int64_t n_out = weight.shape[0];
   const int64_t n_in = weight.shape[1];
   const int64_t m = row_count(x);
-  if (row_length(x) != n_in) return invalid("matmul: x rows have {} elements, weight rows {}", row_length(x), n_in);
-  if (row_count(out) != m || row_length(out) != n_out) return invalid("matmul: output must be [{}, {}]", m, n_out);
+  if (row_length(x) != n_in)
+    return invalid("matmul: x rows have {} elements, weight rows {}", row_length(x), n_in);
+  if (row_count(out) != m || row_length(out) != n_out)
+    return invalid("matmul: output must be [{}, {}]", m, n_out);
   if (n_in % weight_block_elements(weight.dtype) != 0) {
-    return invalid("matmul: n_in {} is not a whole number of blocks of {}", n_in, weight_block_elements(weight.dtype));
+    return invalid("matmul: n_in {} is not a whole number of blocks of {}", n_in,
+                   weight_block_elements(weight.dtype));
   }
   if (m == 0 || n_out == 0) return TESSERA_STATUS_OK;
 
@@ -106,22 +116,24 @@ tessera_status kernel_matmul(void* stream_handle, const tessera_op_call* call) {
   int64_t activation_stride = 0;
   std::byte* activation = quantize_activations(stream, x, format, &activation_stride);
 
-  const MatmulShape shape{static_cast<const char*>(weight.data), weight.stride[0], activation, activation_stride,
-                          n_in, n_out, m};
+  const MatmulShape shape{
+      static_cast<const char*>(weight.data), weight.stride[0], activation, activation_stride, n_in, n_out, m};
   const tessera_vec_dot_fn dot = kernels->dot[kind];
   const tessera_dot_tile_fn tile = kernels->tile[kind];
   // Decode (small m) splits the weight rows, so every thread streams its own share of the weight once.
   const int64_t weight_tile = m <= kMicro ? kMicro * 4 : kTileWeightRows;
   const int64_t weight_tiles = (n_out + weight_tile - 1) / weight_tile;
   const int64_t activation_tiles = (m + kTileActivationRows - 1) / kTileActivationRows;
-  parallel_for(stream, weight_tiles * activation_tiles, weight_tile * n_in * (m < kTileActivationRows ? m : kTileActivationRows),
+  parallel_for(stream, weight_tiles * activation_tiles,
+               weight_tile * n_in * (m < kTileActivationRows ? m : kTileActivationRows),
                [&](int64_t begin, int64_t end) {
                  for (int64_t index = begin; index < end; ++index) {
                    const int64_t weight_block = index % weight_tiles;
                    const int64_t activation_block = index / weight_tiles;
                    const int64_t w0 = weight_block * weight_tile;
                    const int64_t a0 = activation_block * kTileActivationRows;
-                   compute_tile(shape, out, dot, tile, w0, w0 + weight_tile < n_out ? w0 + weight_tile : n_out, a0,
+                   compute_tile(shape, out, dot, tile, w0,
+                                w0 + weight_tile < n_out ? w0 + weight_tile : n_out, a0,
                                 a0 + kTileActivationRows < m ? a0 + kTileActivationRows : m);
                  }
                });

@@ -8,6 +8,7 @@
 namespace tessera::cpu {
 const tessera_dot_kernels* avx2_dot_kernels() { return nullptr; }
 const tessera_dot_kernels* avx512_dot_kernels() { return nullptr; }
+tessera_quantize_row_fn avx2_quantize_row() { return nullptr; }
 const tessera_attention_kernels* avx2_attention_kernels() { return nullptr; }
 const tessera_activation_kernels* avx2_activation_kernels() { return nullptr; }
 const tessera_packed_kernels* avx2_packed_kernels() { return nullptr; }

@@ -48,6 +48,11 @@ typedef void (*tessera_dot_tile_fn)(int64_t n, const void* weight, int64_t weigh
                                     const void* activation, int64_t activation_stride, int n_activation_rows,
                                     float* out, int64_t out_stride);
 
+/* Quantizes one activation row of n elements (a whole number of blocks) to Q8_0, Q8_1 or Q8_SUM with the
+ * bits of quantize_activation_row; returns 0, doing nothing, for other formats. */
+typedef int (*tessera_quantize_row_fn)(tessera_activation_format format, const float* source,
+                                       void* destination, int64_t n);
+
 /* The dot kernels of one instruction-set level, indexed by weight dtype through tessera_dot_index(). */
 #define TESSERA_DOT_KINDS 11
 typedef struct tessera_dot_kernels {
@@ -69,7 +74,8 @@ int64_t weight_block_elements(int32_t weight_dtype);
 tessera_activation_format activation_format(int32_t weight_dtype);
 // Bytes of one activation row of n elements in a format.
 int64_t activation_row_bytes(tessera_activation_format format, int64_t n);
-void quantize_activation_row(tessera_activation_format format, const float* source, void* destination, int64_t n);
+void quantize_activation_row(tessera_activation_format format, const float* source, void* destination,
+                             int64_t n);
 
 // Decodes n elements (a whole number of blocks) of a weight row into floats.
 void dequantize_row(int32_t dtype, const void* source, float* destination, int64_t n);
@@ -78,6 +84,7 @@ void dequantize_row(int32_t dtype, const void* source, float* destination, int64
 const tessera_dot_kernels* scalar_dot_kernels();
 const tessera_dot_kernels* avx2_dot_kernels();
 const tessera_dot_kernels* avx512_dot_kernels();
+tessera_quantize_row_fn avx2_quantize_row();  // NULL when not compiled in
 
 }  // namespace tessera::cpu
 #endif

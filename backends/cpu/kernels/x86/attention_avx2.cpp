@@ -1,7 +1,7 @@
 // AVX2 + FMA + F16C inner loops of attention: dot products with K rows and V accumulation, F32 or F16.
 #include <immintrin.h>
 
-#include <cmath>
+#include <math.h>
 
 #include "kernels/attention_kernels.h"
 #include "kernels/fast_exp.h"
@@ -110,7 +110,7 @@ float scores_by_row(const float* query, const char* base, const int64_t* offsets
   float max = -INFINITY;
   for (int64_t j = 0; j < n_rows; ++j) {
     scores[j] = dot(query, base + offsets[j], head_dim) * scale;
-    max = std::fmax(max, scores[j]);
+    max = __builtin_fmaxf(max, scores[j]);
   }
   return max;
 }
@@ -139,10 +139,10 @@ float scores_f16_sixteen_lanes(const float* query, const char* base, const int64
   }
   alignas(16) float maxima[4];
   _mm_store_ps(maxima, max4);
-  float max = std::fmax(std::fmax(maxima[0], maxima[1]), std::fmax(maxima[2], maxima[3]));
+  float max = __builtin_fmaxf(__builtin_fmaxf(maxima[0], maxima[1]), __builtin_fmaxf(maxima[2], maxima[3]));
   for (; j < n_rows; ++j) {
     scores[j] = dot_f16_sixteen_lanes(query, base + offsets[j], head_dim) * scale;
-    max = std::fmax(max, scores[j]);
+    max = __builtin_fmaxf(max, scores[j]);
   }
   return max;
 }
