@@ -29,12 +29,15 @@ extern "C" {
 #define TESSERA_CPU_LAYOUT_ROWS16 1
 #define TESSERA_ROWS16 16
 
-/* Q8_0 activation block with the integer sum of its quants (the Q4_0 -8 and Q8_0 +128 offsets). */
+/* Q8_0 activation block with the integer sum of its quants (the Q4_0 -8 and Q8_0 +128 offsets). A row of
+ * n elements is n / 32 blocks followed by n / 32 x 8 int32 chunk offsets, -8 * (qs[4c] + ... + qs[4c + 3])
+ * for chunk c of each block: the exact-order kernels start each chunk's integer dot product from it. */
 typedef struct tessera_block_q8_sum {
   uint16_t d;
   int16_t sum;
   int8_t qs[32];
 } tessera_block_q8_sum;
+#define TESSERA_Q8_SUM_CHUNKS 8
 
 /* out[a * out_stride + r] = dot(weight row 16 group + r, activation a) for r < n_rows (<= 16) and
  * a < n_activations, over n_in elements. `group` points at the group's first packed block. Kernels with

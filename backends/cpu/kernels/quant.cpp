@@ -50,7 +50,8 @@ inline int level_q5(const uint8_t* qs, const uint8_t* qh, int j) {
 void dequantize_q5_0(const tessera_block_q5_0* blocks, float* out, int64_t n_blocks) {
   for (int64_t b = 0; b < n_blocks; ++b, out += 32) {
     const float d = tessera_f16_to_f32(blocks[b].d);
-    for (int j = 0; j < 32; ++j) out[j] = static_cast<float>(level_q5(blocks[b].qs, blocks[b].qh, j) - 16) * d;
+    for (int j = 0; j < 32; ++j)
+      out[j] = static_cast<float>(level_q5(blocks[b].qs, blocks[b].qh, j) - 16) * d;
   }
 }
 
@@ -100,8 +101,10 @@ void dequantize_q5_k(const tessera_block_q5_k* blocks, float* out, int64_t n_blo
       const float d1 = d * scale, m1 = dmin * min;
       scale_min_k4(2 * chunk + 1, blocks[b].scales, &scale, &min);
       const float d2 = d * scale, m2 = dmin * min;
-      for (int l = 0; l < 32; ++l) *out++ = d1 * static_cast<float>((ql[l] & 0xF) + (qh[l] & low_bit ? 16 : 0)) - m1;
-      for (int l = 0; l < 32; ++l) *out++ = d2 * static_cast<float>((ql[l] >> 4) + (qh[l] & high_bit ? 16 : 0)) - m2;
+      for (int l = 0; l < 32; ++l)
+        *out++ = d1 * static_cast<float>((ql[l] & 0xF) + (qh[l] & low_bit ? 16 : 0)) - m1;
+      for (int l = 0; l < 32; ++l)
+        *out++ = d2 * static_cast<float>((ql[l] >> 4) + (qh[l] & high_bit ? 16 : 0)) - m2;
     }
   }
 }
@@ -173,13 +176,19 @@ void quantize_q8_1(const float* x, tessera_block_q8_1* blocks, int64_t n_blocks)
   }
 }
 
-// Q8_0 values and scale plus the exact integer sum of the values, for the packed kernels.
+// Q8_0 values and scale plus the exact integer sum of the values, then the chunk offsets, for the
+// packed kernels (kernels/packed.h).
 void quantize_q8_sum(const float* x, tessera_block_q8_sum* blocks, int64_t n_blocks) {
+  auto* offsets = reinterpret_cast<int32_t*>(blocks + n_blocks);
   for (int64_t b = 0; b < n_blocks; ++b, x += 32) {
     tessera_block_q8_0 block;
     quantize_q8_0(x, &block, 1);
     int sum = 0;
-    for (int j = 0; j < 32; ++j) sum += block.qs[j];
+    for (int c = 0; c < TESSERA_Q8_SUM_CHUNKS; ++c) {
+      const int chunk = block.qs[4 * c] + block.qs[4 * c + 1] + block.qs[4 * c + 2] + block.qs[4 * c + 3];
+      offsets[TESSERA_Q8_SUM_CHUNKS * b + c] = -8 * chunk;
+      sum += chunk;
+    }
     blocks[b].d = block.d;
     blocks[b].sum = static_cast<int16_t>(sum);
     std::memcpy(blocks[b].qs, block.qs, 32);
@@ -219,57 +228,102 @@ void quantize_q8_k(const float* x, tessera_block_q8_k* blocks, int64_t n_blocks)
 
 int dot_index(int32_t weight_dtype) {
   switch (weight_dtype) {
-    case TESSERA_DTYPE_F32: return 0;
-    case TESSERA_DTYPE_F16: return 1;
-    case TESSERA_DTYPE_BF16: return 2;
-    case TESSERA_DTYPE_Q8_0: return 3;
-    case TESSERA_DTYPE_Q4_0: return 4;
-    case TESSERA_DTYPE_Q4_1: return 5;
-    case TESSERA_DTYPE_Q4_K: return 6;
-    case TESSERA_DTYPE_Q5_K: return 7;
-    case TESSERA_DTYPE_Q6_K: return 8;
-    case TESSERA_DTYPE_Q5_0: return 9;
-    case TESSERA_DTYPE_Q5_1: return 10;
-    default: return -1;
+    case TESSERA_DTYPE_F32:
+      return 0;
+    case TESSERA_DTYPE_F16:
+      return 1;
+    case TESSERA_DTYPE_BF16:
+      return 2;
+    case TESSERA_DTYPE_Q8_0:
+      return 3;
+    case TESSERA_DTYPE_Q4_0:
+      return 4;
+    case TESSERA_DTYPE_Q4_1:
+      return 5;
+    case TESSERA_DTYPE_Q4_K:
+      return 6;
+    case TESSERA_DTYPE_Q5_K:
+      return 7;
+    case TESSERA_DTYPE_Q6_K:
+      return 8;
+    case TESSERA_DTYPE_Q5_0:
+      return 9;
+    case TESSERA_DTYPE_Q5_1:
+      return 10;
+    default:
+      return -1;
   }
 }
 
 int64_t weight_block_elements(int32_t weight_dtype) {
   switch (weight_dtype) {
-    case TESSERA_DTYPE_F32: case TESSERA_DTYPE_F16: case TESSERA_DTYPE_BF16: return 1;
-    case TESSERA_DTYPE_Q8_0: case TESSERA_DTYPE_Q4_0: case TESSERA_DTYPE_Q4_1: case TESSERA_DTYPE_Q5_0:
-    case TESSERA_DTYPE_Q5_1: return 32;
-    case TESSERA_DTYPE_Q4_K: case TESSERA_DTYPE_Q5_K: case TESSERA_DTYPE_Q6_K: return TESSERA_QK_K;
-    default: return 0;
+    case TESSERA_DTYPE_F32:
+    case TESSERA_DTYPE_F16:
+    case TESSERA_DTYPE_BF16:
+      return 1;
+    case TESSERA_DTYPE_Q8_0:
+    case TESSERA_DTYPE_Q4_0:
+    case TESSERA_DTYPE_Q4_1:
+    case TESSERA_DTYPE_Q5_0:
+    case TESSERA_DTYPE_Q5_1:
+      return 32;
+    case TESSERA_DTYPE_Q4_K:
+    case TESSERA_DTYPE_Q5_K:
+    case TESSERA_DTYPE_Q6_K:
+      return TESSERA_QK_K;
+    default:
+      return 0;
   }
 }
 
 tessera_activation_format activation_format(int32_t weight_dtype) {
   switch (weight_dtype) {
-    case TESSERA_DTYPE_F16: return TESSERA_ACTIVATION_F16;
-    case TESSERA_DTYPE_BF16: return TESSERA_ACTIVATION_BF16;
-    case TESSERA_DTYPE_Q8_0: case TESSERA_DTYPE_Q4_0: case TESSERA_DTYPE_Q5_0: return TESSERA_ACTIVATION_Q8_0;
-    case TESSERA_DTYPE_Q4_1: case TESSERA_DTYPE_Q5_1: return TESSERA_ACTIVATION_Q8_1;
-    case TESSERA_DTYPE_Q4_K: case TESSERA_DTYPE_Q5_K: case TESSERA_DTYPE_Q6_K: return TESSERA_ACTIVATION_Q8_K;
-    default: return TESSERA_ACTIVATION_F32;
+    case TESSERA_DTYPE_F16:
+      return TESSERA_ACTIVATION_F16;
+    case TESSERA_DTYPE_BF16:
+      return TESSERA_ACTIVATION_BF16;
+    case TESSERA_DTYPE_Q8_0:
+    case TESSERA_DTYPE_Q4_0:
+    case TESSERA_DTYPE_Q5_0:
+      return TESSERA_ACTIVATION_Q8_0;
+    case TESSERA_DTYPE_Q4_1:
+    case TESSERA_DTYPE_Q5_1:
+      return TESSERA_ACTIVATION_Q8_1;
+    case TESSERA_DTYPE_Q4_K:
+    case TESSERA_DTYPE_Q5_K:
+    case TESSERA_DTYPE_Q6_K:
+      return TESSERA_ACTIVATION_Q8_K;
+    default:
+      return TESSERA_ACTIVATION_F32;
   }
 }
 
 int64_t activation_row_bytes(tessera_activation_format format, int64_t n) {
   switch (format) {
-    case TESSERA_ACTIVATION_F32: return n * 4;
-    case TESSERA_ACTIVATION_F16: case TESSERA_ACTIVATION_BF16: return n * 2;
-    case TESSERA_ACTIVATION_Q8_0: return n / 32 * static_cast<int64_t>(sizeof(tessera_block_q8_0));
-    case TESSERA_ACTIVATION_Q8_1: return n / 32 * static_cast<int64_t>(sizeof(tessera_block_q8_1));
-    case TESSERA_ACTIVATION_Q8_K: return n / TESSERA_QK_K * static_cast<int64_t>(sizeof(tessera_block_q8_k));
-    case TESSERA_ACTIVATION_Q8_SUM: return n / 32 * static_cast<int64_t>(sizeof(tessera_block_q8_sum));
+    case TESSERA_ACTIVATION_F32:
+      return n * 4;
+    case TESSERA_ACTIVATION_F16:
+    case TESSERA_ACTIVATION_BF16:
+      return n * 2;
+    case TESSERA_ACTIVATION_Q8_0:
+      return n / 32 * static_cast<int64_t>(sizeof(tessera_block_q8_0));
+    case TESSERA_ACTIVATION_Q8_1:
+      return n / 32 * static_cast<int64_t>(sizeof(tessera_block_q8_1));
+    case TESSERA_ACTIVATION_Q8_K:
+      return n / TESSERA_QK_K * static_cast<int64_t>(sizeof(tessera_block_q8_k));
+    case TESSERA_ACTIVATION_Q8_SUM:
+      return n / 32 *
+             static_cast<int64_t>(sizeof(tessera_block_q8_sum) + TESSERA_Q8_SUM_CHUNKS * sizeof(int32_t));
   }
   return 0;
 }
 
-void quantize_activation_row(tessera_activation_format format, const float* source, void* destination, int64_t n) {
+void quantize_activation_row(tessera_activation_format format, const float* source, void* destination,
+                             int64_t n) {
   switch (format) {
-    case TESSERA_ACTIVATION_F32: std::memcpy(destination, source, static_cast<size_t>(n) * 4); break;
+    case TESSERA_ACTIVATION_F32:
+      std::memcpy(destination, source, static_cast<size_t>(n) * 4);
+      break;
     case TESSERA_ACTIVATION_F16: {
       auto* out = static_cast<uint16_t*>(destination);
       for (int64_t i = 0; i < n; ++i) out[i] = tessera_f32_to_f16(source[i]);
@@ -280,8 +334,12 @@ void quantize_activation_row(tessera_activation_format format, const float* sour
       for (int64_t i = 0; i < n; ++i) out[i] = tessera_f32_to_bf16(source[i]);
       break;
     }
-    case TESSERA_ACTIVATION_Q8_0: quantize_q8_0(source, static_cast<tessera_block_q8_0*>(destination), n / 32); break;
-    case TESSERA_ACTIVATION_Q8_1: quantize_q8_1(source, static_cast<tessera_block_q8_1*>(destination), n / 32); break;
+    case TESSERA_ACTIVATION_Q8_0:
+      quantize_q8_0(source, static_cast<tessera_block_q8_0*>(destination), n / 32);
+      break;
+    case TESSERA_ACTIVATION_Q8_1:
+      quantize_q8_1(source, static_cast<tessera_block_q8_1*>(destination), n / 32);
+      break;
     case TESSERA_ACTIVATION_Q8_K:
       quantize_q8_k(source, static_cast<tessera_block_q8_k*>(destination), n / TESSERA_QK_K);
       break;
@@ -293,7 +351,9 @@ void quantize_activation_row(tessera_activation_format format, const float* sour
 
 void dequantize_row(int32_t dtype, const void* source, float* destination, int64_t n) {
   switch (dtype) {
-    case TESSERA_DTYPE_F32: std::memcpy(destination, source, static_cast<size_t>(n) * 4); break;
+    case TESSERA_DTYPE_F32:
+      std::memcpy(destination, source, static_cast<size_t>(n) * 4);
+      break;
     case TESSERA_DTYPE_F16: {
       const auto* in = static_cast<const uint16_t*>(source);
       for (int64_t i = 0; i < n; ++i) destination[i] = tessera_f16_to_f32(in[i]);
@@ -304,11 +364,21 @@ void dequantize_row(int32_t dtype, const void* source, float* destination, int64
       for (int64_t i = 0; i < n; ++i) destination[i] = tessera_bf16_to_f32(in[i]);
       break;
     }
-    case TESSERA_DTYPE_Q4_0: dequantize_q4_0(static_cast<const tessera_block_q4_0*>(source), destination, n / 32); break;
-    case TESSERA_DTYPE_Q4_1: dequantize_q4_1(static_cast<const tessera_block_q4_1*>(source), destination, n / 32); break;
-    case TESSERA_DTYPE_Q5_0: dequantize_q5_0(static_cast<const tessera_block_q5_0*>(source), destination, n / 32); break;
-    case TESSERA_DTYPE_Q5_1: dequantize_q5_1(static_cast<const tessera_block_q5_1*>(source), destination, n / 32); break;
-    case TESSERA_DTYPE_Q8_0: dequantize_q8_0(static_cast<const tessera_block_q8_0*>(source), destination, n / 32); break;
+    case TESSERA_DTYPE_Q4_0:
+      dequantize_q4_0(static_cast<const tessera_block_q4_0*>(source), destination, n / 32);
+      break;
+    case TESSERA_DTYPE_Q4_1:
+      dequantize_q4_1(static_cast<const tessera_block_q4_1*>(source), destination, n / 32);
+      break;
+    case TESSERA_DTYPE_Q5_0:
+      dequantize_q5_0(static_cast<const tessera_block_q5_0*>(source), destination, n / 32);
+      break;
+    case TESSERA_DTYPE_Q5_1:
+      dequantize_q5_1(static_cast<const tessera_block_q5_1*>(source), destination, n / 32);
+      break;
+    case TESSERA_DTYPE_Q8_0:
+      dequantize_q8_0(static_cast<const tessera_block_q8_0*>(source), destination, n / 32);
+      break;
     case TESSERA_DTYPE_Q4_K:
       dequantize_q4_k(static_cast<const tessera_block_q4_k*>(source), destination, n / TESSERA_QK_K);
       break;
@@ -318,7 +388,8 @@ void dequantize_row(int32_t dtype, const void* source, float* destination, int64
     case TESSERA_DTYPE_Q6_K:
       dequantize_q6_k(static_cast<const tessera_block_q6_k*>(source), destination, n / TESSERA_QK_K);
       break;
-    default: break;
+    default:
+      break;
   }
 }
 

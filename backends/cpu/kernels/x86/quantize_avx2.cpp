@@ -11,6 +11,7 @@ namespace {
 struct QuantizedBlock {
   float d;  // amax / 127, before its rounding to F16
   int sum;
+  __m256i chunk_sums;  // sums of quants 4c..4c+3 for c = 0..7
 };
 
 // Quantizes 32 values to qs; returns the scale and the sum of the quants.
@@ -34,9 +35,11 @@ QuantizedBlock quantize_block(const float* x, int8_t* qs) {
         _mm256_round_ps(_mm256_mul_ps(values[v], inverse), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     quants[v] = _mm256_cvtps_epi32(rounded);
   }
-  const __m256i total =
-      _mm256_add_epi32(_mm256_add_epi32(quants[0], quants[1]), _mm256_add_epi32(quants[2], quants[3]));
-  __m128i sum = _mm_add_epi32(_mm256_castsi256_si128(total), _mm256_extracti128_si256(total, 1));
+  // Two rounds of pairwise sums give the chunks as [0, 2, 4, 6 | 1, 3, 5, 7].
+  const __m256i pairs =
+      _mm256_hadd_epi32(_mm256_hadd_epi32(quants[0], quants[1]), _mm256_hadd_epi32(quants[2], quants[3]));
+  const __m256i chunk_sums = _mm256_permutevar8x32_epi32(pairs, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+  __m128i sum = _mm_add_epi32(_mm256_castsi256_si128(chunk_sums), _mm256_extracti128_si256(chunk_sums, 1));
   sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, _MM_SHUFFLE(1, 0, 3, 2)));
   sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, _MM_SHUFFLE(2, 3, 0, 1)));
   // Packing works within 128-bit lanes; the permute puts the 32 bytes back in element order.
@@ -44,7 +47,7 @@ QuantizedBlock quantize_block(const float* x, int8_t* qs) {
       _mm256_packs_epi16(_mm256_packs_epi32(quants[0], quants[1]), _mm256_packs_epi32(quants[2], quants[3]));
   const __m256i ordered = _mm256_permutevar8x32_epi32(words, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(qs), ordered);
-  return {d, _mm_cvtsi128_si32(sum)};
+  return {d, _mm_cvtsi128_si32(sum), chunk_sums};
 }
 
 int quantize_row(tessera_activation_format format, const float* source, void* destination, int64_t n) {
@@ -67,10 +70,14 @@ int quantize_row(tessera_activation_format format, const float* source, void* de
     }
     case TESSERA_ACTIVATION_Q8_SUM: {
       auto* blocks = static_cast<tessera_block_q8_sum*>(destination);
+      auto* offsets = reinterpret_cast<__m256i*>(blocks + n_blocks);
       for (int64_t b = 0; b < n_blocks; ++b) {
         const QuantizedBlock block = quantize_block(source + 32 * b, blocks[b].qs);
         blocks[b].d = tessera_f32_to_f16(block.d);
         blocks[b].sum = static_cast<int16_t>(block.sum);
+        const __m256i minus_eight_times =
+            _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(block.chunk_sums, 3));
+        _mm256_storeu_si256(offsets + b, minus_eight_times);
       }
       return 1;
     }
