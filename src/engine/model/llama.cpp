@@ -1,11 +1,6 @@
 #include "engine/model/llama.h"
 
-#include <cmath>
-#include <cstring>
-
-#include "engine/executor.h"
-#include "engine/scratch.h"
-#include "engine/weights.h"
+#include "engine/model/decoder.h"
 
 namespace tessera::engine {
 
@@ -18,7 +13,8 @@ Result<TransformerConfig> read_llama_config(const gguf::File& file) {
   auto positive = [&](const std::string& key, int& target) -> Result<void> {
     TESSERA_ASSIGN_OR_RETURN(std::int64_t value, file.get_int(prefix + key));
     if (value <= 0 || value > (1 << 24)) {
-      return make_error(ErrorCode::kInvalidFormat, "{}: {}{} = {} is out of range", file.path(), prefix, key, value);
+      return make_error(ErrorCode::kInvalidFormat, "{}: {}{} = {} is out of range", file.path(), prefix, key,
+                        value);
     }
     target = static_cast<int>(value);
     return {};
@@ -29,18 +25,21 @@ Result<TransformerConfig> read_llama_config(const gguf::File& file) {
   TESSERA_TRY(positive("attention.head_count", config.num_attention_heads));
   TESSERA_TRY(positive("context_length", config.max_position_embeddings));
   config.num_key_value_heads = config.num_attention_heads;
-  if (file.find(prefix + "attention.head_count_kv")) TESSERA_TRY(positive("attention.head_count_kv", config.num_key_value_heads));
+  if (file.find(prefix + "attention.head_count_kv"))
+    TESSERA_TRY(positive("attention.head_count_kv", config.num_key_value_heads));
   if (config.num_attention_heads % config.num_key_value_heads != 0) {
-    return make_error(ErrorCode::kInvalidFormat, "{}: head_count {} is not a multiple of head_count_kv {}", file.path(),
-                      config.num_attention_heads, config.num_key_value_heads);
+    return make_error(ErrorCode::kInvalidFormat, "{}: head_count {} is not a multiple of head_count_kv {}",
+                      file.path(), config.num_attention_heads, config.num_key_value_heads);
   }
   config.head_dim = config.hidden_size / config.num_attention_heads;
-  if (file.find(prefix + "attention.key_length")) TESSERA_TRY(positive("attention.key_length", config.head_dim));
+  if (file.find(prefix + "attention.key_length"))
+    TESSERA_TRY(positive("attention.key_length", config.head_dim));
   config.rope_dimensions = config.head_dim;
-  if (file.find(prefix + "rope.dimension_count")) TESSERA_TRY(positive("rope.dimension_count", config.rope_dimensions));
+  if (file.find(prefix + "rope.dimension_count"))
+    TESSERA_TRY(positive("rope.dimension_count", config.rope_dimensions));
   if (config.rope_dimensions > config.head_dim || config.rope_dimensions % 2 != 0) {
-    return make_error(ErrorCode::kInvalidFormat, "{}: rope.dimension_count {} does not fit head size {}", file.path(),
-                      config.rope_dimensions, config.head_dim);
+    return make_error(ErrorCode::kInvalidFormat, "{}: rope.dimension_count {} does not fit head size {}",
+                      file.path(), config.rope_dimensions, config.head_dim);
   }
   TESSERA_ASSIGN_OR_RETURN(double epsilon, file.get_float(prefix + "attention.layer_norm_rms_epsilon"));
   config.rms_norm_eps = static_cast<float>(epsilon);
@@ -52,19 +51,23 @@ Result<TransformerConfig> read_llama_config(const gguf::File& file) {
     TESSERA_ASSIGN_OR_RETURN(std::string scaling, file.get_string(prefix + "rope.scaling.type"));
     if (scaling == "linear") {
       TESSERA_ASSIGN_OR_RETURN(double factor, file.get_float(prefix + "rope.scaling.factor"));
-      if (!(factor > 0.0)) return make_error(ErrorCode::kInvalidFormat, "{}: rope.scaling.factor {}", file.path(), factor);
+      if (!(factor > 0.0))
+        return make_error(ErrorCode::kInvalidFormat, "{}: rope.scaling.factor {}", file.path(), factor);
       config.rope_scaling_factor = static_cast<float>(factor);
     } else if (scaling != "none") {
-      return make_error(ErrorCode::kUnsupported, "{}: rope scaling '{}' is not supported yet", file.path(), scaling);
+      return make_error(ErrorCode::kUnsupported, "{}: rope scaling '{}' is not supported yet", file.path(),
+                        scaling);
     }
   }
-  TESSERA_ASSIGN_OR_RETURN(const gguf::Value* tokens, file.get_array("tokenizer.ggml.tokens", gguf::ValueType::kString));
+  TESSERA_ASSIGN_OR_RETURN(const gguf::Value* tokens,
+                           file.get_array("tokenizer.ggml.tokens", gguf::ValueType::kString));
   config.vocab_size = static_cast<int>(tokens->elements.size());
   if (file.find(prefix + "vocab_size")) {
     TESSERA_ASSIGN_OR_RETURN(std::int64_t declared, file.get_int(prefix + "vocab_size"));
     if (declared != config.vocab_size) {
-      return make_error(ErrorCode::kInvalidFormat, "{}: tokenizer.ggml.tokens holds {} tokens but {}vocab_size is {}",
-                        file.path(), config.vocab_size, prefix, declared);
+      return make_error(ErrorCode::kInvalidFormat,
+                        "{}: tokenizer.ggml.tokens holds {} tokens but {}vocab_size is {}", file.path(),
+                        config.vocab_size, prefix, declared);
     }
   }
   config.tie_word_embeddings = file.find_tensor("output.weight") == nullptr;
@@ -73,185 +76,11 @@ Result<TransformerConfig> read_llama_config(const gguf::File& file) {
 
 // ---- model --------------------------------------------------------------------------------------
 
-namespace {
-
-struct LlamaLayer {
-  Tensor attention_norm;  // [hidden]
-  Tensor query;           // [heads * head_dim, hidden]
-  Tensor key;             // [kv_heads * head_dim, hidden]
-  Tensor value;           // [kv_heads * head_dim, hidden]
-  Tensor attention_out;   // [hidden, heads * head_dim]
-  Tensor ffn_norm;        // [hidden]
-  Tensor gate;            // [intermediate, hidden]
-  Tensor up;              // [intermediate, hidden]
-  Tensor down;            // [hidden, intermediate]
-};
-
-class LlamaModel final : public Model {
- public:
-  LlamaModel(TransformerConfig config, runtime::Device device) : config_(std::move(config)), device_(std::move(device)) {}
-
-  Result<void> load(const gguf::File& file);
-
-  const TransformerConfig& config() const override { return config_; }
-  std::int64_t parameter_count() const override { return parameter_count_; }
-  KvCacheShape kv_cache_shape(int n_blocks, int block_size) const override {
-    return {config_.num_hidden_layers, config_.num_key_value_heads, config_.head_dim, block_size, n_blocks, DType::kF16};
-  }
-  Result<void> forward(const Batch& batch, KvCache& cache, std::vector<float>& logits) override;
-
- private:
-  void run_layers(Executor& run, const Batch& batch, KvCache& cache, std::int64_t n_tokens);
-
-  TransformerConfig config_;
-  runtime::Device device_;
-  std::unique_ptr<runtime::Stream> stream_;
-  std::vector<runtime::Buffer> weight_buffers_;
-  std::int64_t parameter_count_ = 0;
-  Tensor token_embedding_;  // [vocab, hidden]
-  Tensor output_norm_;      // [hidden]
-  Tensor output_;           // [vocab, hidden] (the embedding when tied)
-  Tensor rope_factors_;     // [rope_dimensions / 2] or empty
-  std::vector<LlamaLayer> layers_;
-  Scratch scratch_;
-};
-
-Result<void> LlamaModel::load(const gguf::File& file) {
-  const std::int64_t hidden = config_.hidden_size;
-  const std::int64_t q_size = static_cast<std::int64_t>(config_.num_attention_heads) * config_.head_dim;
-  const std::int64_t kv_size = static_cast<std::int64_t>(config_.num_key_value_heads) * config_.head_dim;
-  const std::int64_t intermediate = config_.intermediate_size;
-  WeightLoader weights(file, device_);
-  TESSERA_ASSIGN_OR_RETURN(token_embedding_, weights.load("token_embd.weight", {config_.vocab_size, hidden}));
-  TESSERA_ASSIGN_OR_RETURN(output_norm_, weights.load("output_norm.weight", {hidden}));
-  if (config_.tie_word_embeddings) {
-    TESSERA_ASSIGN_OR_RETURN(output_, weights.pack_for_matmul(token_embedding_));
-  } else {
-    TESSERA_ASSIGN_OR_RETURN(output_, weights.load_matmul("output.weight", {config_.vocab_size, hidden}));
-  }
-  TESSERA_ASSIGN_OR_RETURN(rope_factors_, weights.load_optional("rope_freqs.weight", {config_.rope_dimensions / 2}));
-  if (rope_factors_.data() != nullptr && rope_factors_.dtype() != DType::kF32) {
-    return make_error(ErrorCode::kInvalidFormat, "{}: rope_freqs.weight must be F32", file.path());
-  }
-  for (int index = 0; index < config_.num_hidden_layers; ++index) {
-    const std::string block = "blk." + std::to_string(index) + ".";
-    LlamaLayer layer;
-    TESSERA_ASSIGN_OR_RETURN(layer.attention_norm, weights.load(block + "attn_norm.weight", {hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.query, weights.load_matmul(block + "attn_q.weight", {q_size, hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.key, weights.load_matmul(block + "attn_k.weight", {kv_size, hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.value, weights.load_matmul(block + "attn_v.weight", {kv_size, hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.attention_out, weights.load_matmul(block + "attn_output.weight", {hidden, q_size}));
-    TESSERA_ASSIGN_OR_RETURN(layer.ffn_norm, weights.load(block + "ffn_norm.weight", {hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.gate, weights.load_matmul(block + "ffn_gate.weight", {intermediate, hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.up, weights.load_matmul(block + "ffn_up.weight", {intermediate, hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.down, weights.load_matmul(block + "ffn_down.weight", {hidden, intermediate}));
-    layers_.push_back(layer);
-  }
-  parameter_count_ = weights.parameter_count();
-  weight_buffers_ = weights.take_buffers();
-  TESSERA_ASSIGN_OR_RETURN(stream_, runtime::Stream::create(device_));
-  return {};
-}
-
-void LlamaModel::run_layers(Executor& run, const Batch& batch, KvCache& cache, std::int64_t n_tokens) {
-  const std::int64_t hidden = config_.hidden_size;
-  const std::int64_t heads = config_.num_attention_heads;
-  const std::int64_t kv_heads = config_.num_key_value_heads;
-  const std::int64_t head_dim = config_.head_dim;
-  const auto& shape = cache.shape();
-  const std::int64_t cache_rows = static_cast<std::int64_t>(shape.n_blocks) * shape.block_size;
-
-  Tensor x = scratch_.f32("x", {n_tokens, hidden});                         // residual stream
-  Tensor normed = scratch_.f32("normed", {n_tokens, hidden});
-  Tensor q = scratch_.f32("q", {n_tokens, heads, head_dim});
-  Tensor q_rotated = scratch_.f32("q_rotated", {n_tokens, heads, head_dim});
-  Tensor k = scratch_.f32("k", {n_tokens, kv_heads, head_dim});
-  Tensor k_rotated = scratch_.f32("k_rotated", {n_tokens, kv_heads, head_dim});
-  Tensor v = scratch_.f32("v", {n_tokens, kv_heads, head_dim});
-  Tensor attended = scratch_.f32("attended", {n_tokens, heads, head_dim});
-  Tensor projected = scratch_.f32("projected", {n_tokens, hidden});
-  Tensor gate = scratch_.f32("gate", {n_tokens, config_.intermediate_size});
-  Tensor up = scratch_.f32("up", {n_tokens, config_.intermediate_size});
-  Tensor activated = scratch_.f32("activated", {n_tokens, config_.intermediate_size});
-
-  const Tensor tokens = scratch_.i32("tokens", batch.tokens);                 // [n_tokens]
-  const Tensor positions = scratch_.i32("positions", batch.positions);        // [n_tokens]
-  const Tensor slots = scratch_.i32("slots", scratch_.slots);                 // [n_tokens]
-  const Tensor token_rows = scratch_.i32("token_rows", scratch_.token_rows);  // [n_tokens]
-  const Tensor block_table = scratch_.i32_matrix("block_table", scratch_.block_table, scratch_.table_rows);
-
-  RopeSettings rope;
-  rope.mode = TESSERA_ROPE_NORMAL;  // GGUF llama files store Q/K permuted for adjacent-pair rotation
-  rope.n_rot = config_.rope_dimensions;
-  rope.freq_base = config_.rope_theta;
-  rope.freq_scale = 1.0F / config_.rope_scaling_factor;
-  rope.freq_factors = static_cast<const float*>(rope_factors_.data());
-  const float attention_scale = 1.0F / std::sqrt(static_cast<float>(head_dim));
-
-  run.get_rows(x, token_embedding_, tokens);
-  for (std::size_t index = 0; index < layers_.size(); ++index) {
-    const LlamaLayer& layer = layers_[index];
-    // Attention block.
-    run.rms_norm(normed, x, layer.attention_norm, config_.rms_norm_eps);
-    run.matmul(q.reshaped({n_tokens, heads * head_dim}), layer.query, normed);
-    run.matmul(k.reshaped({n_tokens, kv_heads * head_dim}), layer.key, normed);
-    run.matmul(v.reshaped({n_tokens, kv_heads * head_dim}), layer.value, normed);
-    run.rope(q_rotated, q, positions, rope);
-    run.rope(k_rotated, k, positions, rope);
-    Tensor key_cache = cache.keys(static_cast<int>(index));      // [n_blocks, block_size, kv_heads, head_dim]
-    Tensor value_cache = cache.values(static_cast<int>(index));  // [n_blocks, block_size, kv_heads, head_dim]
-    run.set_rows(key_cache.reshaped({cache_rows, kv_heads * head_dim}), k_rotated.reshaped({n_tokens, kv_heads * head_dim}),
-                 slots);
-    run.set_rows(value_cache.reshaped({cache_rows, kv_heads * head_dim}), v.reshaped({n_tokens, kv_heads * head_dim}),
-                 slots);
-    run.attention(attended, q_rotated, key_cache, value_cache, block_table, token_rows, positions, attention_scale);
-    run.matmul(projected, layer.attention_out, attended.reshaped({n_tokens, heads * head_dim}));
-    run.add(x, x, projected);
-    // Feed-forward block.
-    run.rms_norm(normed, x, layer.ffn_norm, config_.rms_norm_eps);
-    run.matmul(gate, layer.gate, normed);
-    run.matmul(up, layer.up, normed);
-    run.swiglu(activated, gate, up);
-    run.matmul(projected, layer.down, activated);
-    run.add(x, x, projected);
-  }
-}
-
-Result<void> LlamaModel::forward(const Batch& batch, KvCache& cache, std::vector<float>& logits) {
-  const auto n_tokens = static_cast<std::int64_t>(batch.size());
-  if (n_tokens == 0) return {};
-  TESSERA_TRY(scratch_.prepare(device_, *stream_, batch, cache));
-  try {
-    Executor run(*stream_);
-    run_layers(run, batch, cache, n_tokens);
-    // Only the rows that want logits go through the output head.
-    const auto n_outputs = static_cast<std::int64_t>(scratch_.output_rows.size());
-    if (n_outputs == 0) return {};
-    const std::int64_t hidden = config_.hidden_size;
-    Tensor x = scratch_.f32("x", {n_tokens, hidden});
-    Tensor selected = scratch_.f32("selected", {n_outputs, hidden});
-    Tensor normed = scratch_.f32("selected_normed", {n_outputs, hidden});
-    Tensor output = scratch_.f32("logits", {n_outputs, config_.vocab_size});
-    run.get_rows(selected, x, scratch_.i32("output_rows", scratch_.output_rows));
-    run.rms_norm(normed, selected, output_norm_, config_.rms_norm_eps);
-    run.matmul(output, output_, normed);
-    TESSERA_TRY(stream_->synchronize());
-    std::size_t offset = logits.size();
-    logits.resize(offset + static_cast<std::size_t>(n_outputs * config_.vocab_size));
-    TESSERA_TRY(scratch_.read(*stream_, output, logits.data() + offset));
-  } catch (const Exception& failure) {
-    return failure.error();
-  }
-  return {};
-}
-
-}  // namespace
-
 Result<std::unique_ptr<Model>> load_llama(const gguf::File& file, const runtime::Device& device) {
   TESSERA_ASSIGN_OR_RETURN(TransformerConfig config, read_llama_config(file));
-  auto model = std::make_unique<LlamaModel>(std::move(config), device);
-  TESSERA_TRY(model->load(file));
-  return std::unique_ptr<Model>(std::move(model));
+  DecoderOptions options;
+  options.rope_mode = TESSERA_ROPE_NORMAL;
+  return load_dense_decoder(std::move(config), options, file, device);
 }
 
 }  // namespace tessera::engine

@@ -19,8 +19,8 @@ Result<std::unique_ptr<Model>> load_model(const gguf::File& file, const runtime:
   if (found == kLoaders.end()) {
     std::string supported;
     for (const auto& [name, loader] : kLoaders) supported += (supported.empty() ? "" : ", ") + name;
-    return make_error(ErrorCode::kUnsupported, "{}: architecture '{}' is not supported (supported: {})", file.path(),
-                      architecture, supported);
+    return make_error(ErrorCode::kUnsupported, "{}: architecture '{}' is not supported (supported: {})",
+                      file.path(), architecture, supported);
   }
   return found->second(file, device);
 }
