@@ -1,5 +1,6 @@
 // Microbenchmark of the CPU backend's matmul through the runtime: decode (m = 1, reported as weight
-// bytes per second) and prefill (m = 512, reported as FLOP/s) for the common weight dtypes.
+// bytes per second) and prefill (m = 512, reported as FLOP/s) for the common weight dtypes, on the weight
+// as the engine loads it (packed by the backend where it packs that dtype) and on the plain layout.
 //   matmul_bench [--benchmark_filter=...]; TESSERA_CPU_THREADS and TESSERA_CPU_ISA select the setup.
 #include <benchmark/benchmark.h>
 
@@ -18,7 +19,8 @@ using namespace tessera;
 
 std::shared_ptr<runtime::Backend>& backend() {
   static std::shared_ptr<runtime::Backend> loaded =
-      runtime::Backend::load(std::string(TESSERA_BACKEND_DIR) + "/libtessera_backend_cpu.so").value_or_throw();
+      runtime::Backend::load(std::string(TESSERA_BACKEND_DIR) + "/libtessera_backend_cpu.so")
+          .value_or_throw();
   return loaded;
 }
 
@@ -34,7 +36,7 @@ tessera_tensor describe(void* data, DType dtype, std::int64_t rows, std::int64_t
   return tensor;
 }
 
-void matmul(benchmark::State& state, DType dtype) {
+void matmul(benchmark::State& state, DType dtype, bool pack) {
   const std::int64_t n_out = 576, n_in = 1536, m = state.range(0);
   std::vector<float> values(static_cast<std::size_t>(n_out * n_in));
   std::uint64_t seed = 1;
@@ -53,24 +55,37 @@ void matmul(benchmark::State& state, DType dtype) {
   call.inputs[0] = describe(weight_bytes.data(), dtype, n_out, n_in);
   call.inputs[1] = describe(x.data(), DType::kF32, m, n_in);
   call.output = describe(out.data(), DType::kF32, m, n_out);
+  runtime::PackedWeight packed;
+  if (pack) {
+    packed = runtime::pack_weight(device, TESSERA_OP_MATMUL, call.inputs[0]).value_or_throw();
+    if (packed.layout == TESSERA_LAYOUT_PLAIN) {
+      state.SkipWithError("the backend keeps this dtype in the plain layout");
+      return;
+    }
+    call.inputs[0] = packed.tensor;
+  }
   for (auto _ : state) {
-    stream->run(call).value_or_throw();
+    stream->run(call, packed.layout).value_or_throw();
     benchmark::DoNotOptimize(out.data());
   }
   const double iterations = static_cast<double>(state.iterations());
-  state.counters["weight_GB/s"] =
-      benchmark::Counter(iterations * static_cast<double>(weight_bytes.size()) / 1e9, benchmark::Counter::kIsRate);
-  state.counters["GFLOP/s"] =
-      benchmark::Counter(iterations * 2.0 * static_cast<double>(m * n_in * n_out) / 1e9, benchmark::Counter::kIsRate);
+  state.counters["weight_GB/s"] = benchmark::Counter(
+      iterations * static_cast<double>(weight_bytes.size()) / 1e9, benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      iterations * 2.0 * static_cast<double>(m * n_in * n_out) / 1e9, benchmark::Counter::kIsRate);
 }
 
 void register_all() {
   for (DType dtype : {DType::kQ4_1, DType::kQ8_0, DType::kQ4_K, DType::kQ4_0, DType::kQ6_K, DType::kF16}) {
-    benchmark::RegisterBenchmark(("matmul_576x1536/" + std::string(dtype_name(dtype))).c_str(), matmul, dtype)
-        ->Arg(1)
-        ->Arg(512)
-        ->Unit(benchmark::kMicrosecond)
-        ->UseRealTime();
+    for (bool pack : {true, false}) {
+      const std::string name =
+          "matmul_576x1536/" + std::string(dtype_name(dtype)) + (pack ? "/packed" : "/plain");
+      benchmark::RegisterBenchmark(name.c_str(), matmul, dtype, pack)
+          ->Arg(1)
+          ->Arg(512)
+          ->Unit(benchmark::kMicrosecond)
+          ->UseRealTime();
+    }
   }
 }
 
