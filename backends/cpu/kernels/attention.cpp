@@ -20,13 +20,16 @@ namespace tessera::cpu {
 
 namespace {
 
-// rows[r] += rows[r + half] for r < half, each row `length` floats `stride` apart.
-void add_upper_rows(float* rows, int64_t half, int64_t stride, int64_t length) {
-  for (int64_t r = 0; r < half; ++r) {
+// rows[r] += rows[r + half] for r < half, each row `length` floats `stride` apart, where rows from *used
+// on are zero: adding those would change nothing (an accumulator that starts at +0 is never -0), so they
+// are skipped. Afterwards the rows from min(*used, half) on are unused.
+void add_upper_rows(float* rows, int64_t half, int64_t* used, int64_t stride, int64_t length) {
+  for (int64_t r = 0; r < half && r + half < *used; ++r) {
     float* target = rows + r * stride;
     const float* source = rows + (r + half) * stride;
     for (int64_t i = 0; i < length; ++i) target[i] += source[i];
   }
+  if (*used > half) *used = half;
 }
 
 }  // namespace
@@ -164,13 +167,14 @@ tessera_status kernel_attention(void* stream_handle, const tessera_op_call* call
       if (half) kernels->round_to_f16(scores, scores, n_positions, inverse);
       accumulate(accumulators, head_floats, lane_rows, scores, values, offsets, n_positions, head_dim);
       // Lanes of position p % 64: four accumulators of 16 lanes, combined as (0 + 2) + (1 + 3).
+      int64_t used = std::min(lane_rows, n_positions);
       if (lane_rows == 64) {
-        add_upper_rows(accumulators, 32, head_floats, head_dim);
-        add_upper_rows(accumulators, 16, head_floats, head_dim);
+        add_upper_rows(accumulators, 32, &used, head_floats, head_dim);
+        add_upper_rows(accumulators, 16, &used, head_floats, head_dim);
       }
       // Lanes of position p % 16, summed pairwise.
       for (int64_t width = lane_rows >= 16 ? 8 : 0; width >= 1; width /= 2) {
-        add_upper_rows(accumulators, width, head_floats, head_dim);
+        add_upper_rows(accumulators, width, &used, head_floats, head_dim);
       }
       auto* o =
           reinterpret_cast<float*>(static_cast<char*>(out.data) + t * out.stride[0] + h * out.stride[1]);

@@ -23,8 +23,9 @@ extern "C" {
 /* scores[j] = dot(query[0..head_dim), row j) * scale for j in [0, n_rows); returns the largest score */
 typedef float (*tessera_attention_scores)(const float* query, const char* base, const int64_t* offsets,
                                           int64_t n_rows, int64_t head_dim, float scale, float* scores);
-/* accumulators[r][0..head_dim) = sum over j % lane_rows == r, in increasing j, of weights[j] * row j;
-   accumulator rows are `stride` floats apart, and rows that no j reaches are set to zero */
+/* accumulators[r][0..head_dim) = sum over j % lane_rows == r, in increasing j, of weights[j] * row j, for
+   r < min(lane_rows, n_rows); accumulator rows are `stride` floats apart. Rows from n_rows on would be zero
+   and are not written. */
 typedef void (*tessera_attention_accumulate)(float* accumulators, int64_t stride, int64_t lane_rows,
                                              const float* weights, const char* base, const int64_t* offsets,
                                              int64_t n_rows, int64_t head_dim);

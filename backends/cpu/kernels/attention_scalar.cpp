@@ -64,7 +64,7 @@ float load_f16(const char* row, int64_t i) {
 template <float (*load)(const char*, int64_t)>
 void accumulate(float* accumulators, int64_t stride, int64_t lane_rows, const float* weights,
                 const char* base, const int64_t* offsets, int64_t n_rows, int64_t head_dim) {
-  for (int64_t r = 0; r < lane_rows; ++r) {
+  for (int64_t r = 0; r < lane_rows && r < n_rows; ++r) {
     float* accumulator = accumulators + r * stride;
     for (int64_t i = 0; i < head_dim; ++i) accumulator[i] = 0.0f;
     for (int64_t j = r; j < n_rows; j += lane_rows) {

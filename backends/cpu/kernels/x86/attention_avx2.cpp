@@ -164,7 +164,7 @@ void accumulate_dimensions(float* accumulator, int64_t r, int64_t lane_rows, con
 template <__m256 (*load8)(const char*, int64_t), float (*load1)(const char*, int64_t)>
 void accumulate(float* accumulators, int64_t stride, int64_t lane_rows, const float* weights,
                 const char* base, const int64_t* offsets, int64_t n_rows, int64_t head_dim) {
-  for (int64_t r = 0; r < lane_rows; ++r) {
+  for (int64_t r = 0; r < lane_rows && r < n_rows; ++r) {
     float* accumulator = accumulators + r * stride;
     int64_t i = 0;
     for (; i + 64 <= head_dim; i += 64)
