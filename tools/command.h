@@ -17,6 +17,7 @@ CommandRunner add_run_command(CLI::App& root);
 CommandRunner add_chat_command(CLI::App& root);
 CommandRunner add_info_command(CLI::App& root);
 CommandRunner add_bench_command(CLI::App& root);
+CommandRunner add_perplexity_command(CLI::App& root);
 CommandRunner add_tokenize_command(CLI::App& root);
 CommandRunner add_template_command(CLI::App& root);
 CommandRunner add_conformance_command(CLI::App& root);

@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
 #ifdef TESSERA_HAVE_BENCH_COMMAND
   remember(tessera::cli::add_bench_command(root));
 #endif
+#ifdef TESSERA_HAVE_PERPLEXITY_COMMAND
+  remember(tessera::cli::add_perplexity_command(root));
+#endif
 #ifdef TESSERA_HAVE_TOKENIZE_COMMAND
   remember(tessera::cli::add_tokenize_command(root));
 #endif

@@ -18,4 +18,10 @@ expect_failure "random bytes" "$tessera" info "$scratch/random.gguf"
 expect_failure "run on a bad file" "$tessera" run -m "$scratch/huge.gguf" -p hi
 expect_failure "unknown option" "$tessera" run --no-such-option
 expect_failure "bench on a bad file" "$tessera" bench -m "$scratch/random.gguf"
+expect_failure "perplexity of a missing file" "$tessera" perplexity -f "$scratch/none.txt"
+expect_failure "perplexity of an empty text" "$tessera" perplexity --text ""
+expect_failure "perplexity with no text" "$tessera" perplexity
+expect_failure "perplexity with context 1" "$tessera" perplexity --text "hello there" --context 1
+expect_failure "perplexity with a file and a text" "$tessera" perplexity -f "$scratch/random.gguf" --text hi
+expect_failure "perplexity on a bad file" "$tessera" perplexity -m "$scratch/huge.gguf" --text "hello there"
 echo "cli errors: ok"

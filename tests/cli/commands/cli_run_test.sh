@@ -21,7 +21,7 @@ plain="$("$tessera" tokenize -m "$model" --text "<|im_start|>")"
 [ "$plain" != "[1]" ] || { echo "plain text became the special token"; exit 1; }
 "$tessera" info "$model" | grep -q "parameters: 134515008" || { echo "info parameter count"; exit 1; }
 "$tessera" info --ops | grep -q "matmul" || { echo "info --ops lists no matmul"; exit 1; }
-for command in run chat info bench tokenize template conformance; do
+for command in run chat info bench perplexity tokenize template conformance; do
   "$tessera" "$command" --help > /dev/null
 done
 echo "cli run: ok"
