@@ -1,5 +1,6 @@
 // Microbenchmark of the CPU backend's matmul through the runtime: decode (m = 1, reported as weight
-// bytes per second) and prefill (m = 512, reported as FLOP/s) for the common weight dtypes.
+// bytes per second) and prefill (m = 512, reported as FLOP/s) for the common weight dtypes, in the plain
+// layout and packed by the backend ("/packed", for the dtypes it packs).
 //   matmul_bench [--benchmark_filter=...]; TESSERA_CPU_THREADS and TESSERA_CPU_ISA select the setup.
 #include <benchmark/benchmark.h>
 
@@ -34,7 +35,7 @@ tessera_tensor describe(void* data, DType dtype, std::int64_t rows, std::int64_t
   return tensor;
 }
 
-void matmul(benchmark::State& state, DType dtype) {
+void matmul(benchmark::State& state, DType dtype, bool packed) {
   const std::int64_t n_out = 576, n_in = 1536, m = state.range(0);
   std::vector<float> values(static_cast<std::size_t>(n_out * n_in));
   std::uint64_t seed = 1;
@@ -53,8 +54,19 @@ void matmul(benchmark::State& state, DType dtype) {
   call.inputs[0] = describe(weight_bytes.data(), dtype, n_out, n_in);
   call.inputs[1] = describe(x.data(), DType::kF32, m, n_in);
   call.output = describe(out.data(), DType::kF32, m, n_out);
+  std::int32_t layout = TESSERA_LAYOUT_PLAIN;
+  runtime::PackedWeight packed_weight;
+  if (packed) {
+    packed_weight = runtime::pack_weight(device, TESSERA_OP_MATMUL, call.inputs[0]).value_or_throw();
+    if (packed_weight.buffer.data() == nullptr) {
+      state.SkipWithError("the backend keeps this dtype in the plain layout");
+      return;
+    }
+    call.inputs[0] = packed_weight.tensor;
+    layout = packed_weight.layout;
+  }
   for (auto _ : state) {
-    stream->run(call).value_or_throw();
+    stream->run(call, layout).value_or_throw();
     benchmark::DoNotOptimize(out.data());
   }
   const double iterations = static_cast<double>(state.iterations());
@@ -65,12 +77,15 @@ void matmul(benchmark::State& state, DType dtype) {
 }
 
 void register_all() {
-  for (DType dtype : {DType::kQ4_1, DType::kQ8_0, DType::kQ4_K, DType::kQ4_0, DType::kQ6_K, DType::kF16}) {
-    benchmark::RegisterBenchmark(("matmul_576x1536/" + std::string(dtype_name(dtype))).c_str(), matmul, dtype)
-        ->Arg(1)
-        ->Arg(512)
-        ->Unit(benchmark::kMicrosecond)
-        ->UseRealTime();
+  for (DType dtype : {DType::kQ4_1, DType::kQ8_0, DType::kQ4_K, DType::kQ4_0, DType::kQ5_0, DType::kQ6_K, DType::kF16}) {
+    for (bool packed : {false, true}) {
+      const std::string name = "matmul_576x1536/" + std::string(dtype_name(dtype)) + (packed ? "/packed" : "");
+      benchmark::RegisterBenchmark(name.c_str(), matmul, dtype, packed)
+          ->Arg(1)
+          ->Arg(512)
+          ->Unit(benchmark::kMicrosecond)
+          ->UseRealTime();
+    }
   }
 }
 
