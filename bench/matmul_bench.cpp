@@ -76,7 +76,7 @@ void matmul(benchmark::State& state, DType dtype, bool pack) {
 }
 
 void register_all() {
-  for (DType dtype : {DType::kQ4_1, DType::kQ8_0, DType::kQ4_K, DType::kQ4_0, DType::kQ6_K, DType::kF16}) {
+  for (DType dtype : {DType::kQ4_1, DType::kQ8_0, DType::kQ4_K, DType::kQ4_0, DType::kQ5_0, DType::kQ6_K, DType::kF16}) {
     for (bool pack : {true, false}) {
       const std::string name =
           "matmul_576x1536/" + std::string(dtype_name(dtype)) + (pack ? "/packed" : "/plain");

@@ -52,7 +52,9 @@ std::vector<tessera_kernel_entry> build_table() {
   }
   // Weights that pack_weight rewrote into the rows16 layout.
   for (const auto& packed : {std::pair{TESSERA_DTYPE_Q8_0, "matmul_q8_0_rows16_f32"}, std::pair{TESSERA_DTYPE_Q4_0, "matmul_q4_0_rows16_f32"},
-                             std::pair{TESSERA_DTYPE_Q4_1, "matmul_q4_1_rows16_f32"}, std::pair{TESSERA_DTYPE_Q4_K, "matmul_q4_k_rows16_f32"}}) {
+                             std::pair{TESSERA_DTYPE_Q4_1, "matmul_q4_1_rows16_f32"}, std::pair{TESSERA_DTYPE_Q4_K, "matmul_q4_k_rows16_f32"},
+                             std::pair{TESSERA_DTYPE_Q5_0, "matmul_q5_0_rows16_f32"}, std::pair{TESSERA_DTYPE_Q5_1, "matmul_q5_1_rows16_f32"},
+                             std::pair{TESSERA_DTYPE_Q6_K, "matmul_q6_k_rows16_f32"}}) {
     table.push_back(entry(TESSERA_OP_MATMUL, {packed.first, F32, kNone, kNone, kNone, kNone, kNone, kNone}, F32,
                           kernel_matmul_rows16, packed.second, TESSERA_CPU_LAYOUT_ROWS16));
   }

@@ -94,7 +94,8 @@ std::int64_t element_bytes(std::int32_t dtype) {
 
 std::int64_t block_elements(std::int32_t dtype) {
   switch (dtype) {
-    case TESSERA_DTYPE_Q4_0: case TESSERA_DTYPE_Q4_1: case TESSERA_DTYPE_Q8_0: return 32;
+    case TESSERA_DTYPE_Q4_0: case TESSERA_DTYPE_Q4_1: case TESSERA_DTYPE_Q5_0: case TESSERA_DTYPE_Q5_1: case TESSERA_DTYPE_Q8_0:
+      return 32;
     case TESSERA_DTYPE_Q4_K: case TESSERA_DTYPE_Q5_K: case TESSERA_DTYPE_Q6_K: return TESSERA_QK_K;
     default: return element_bytes(dtype) > 0 ? 1 : 0;
   }
@@ -105,6 +106,8 @@ std::int64_t block_bytes(std::int32_t dtype) {
     case TESSERA_DTYPE_Q4_0: return sizeof(tessera_block_q4_0);
     case TESSERA_DTYPE_Q4_1: return sizeof(tessera_block_q4_1);
     case TESSERA_DTYPE_Q8_0: return sizeof(tessera_block_q8_0);
+    case TESSERA_DTYPE_Q5_0: return sizeof(tessera_block_q5_0);
+    case TESSERA_DTYPE_Q5_1: return sizeof(tessera_block_q5_1);
     case TESSERA_DTYPE_Q4_K: return sizeof(tessera_block_q4_k);
     case TESSERA_DTYPE_Q5_K: return sizeof(tessera_block_q5_k);
     case TESSERA_DTYPE_Q6_K: return sizeof(tessera_block_q6_k);

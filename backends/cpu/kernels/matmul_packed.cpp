@@ -1,8 +1,9 @@
 // MATMUL over weights packed by pack_weight into the rows16 layout (kernels/packed.h), and the packing
 // entry of the backend table.
 //
-// Batches of fewer than kExactBatch rows (decode) add up in the plain kernels' order, so their results
-// are bit-identical to the plain layout; larger batches (prefill) use the fast order. Work is split in
+// For Q8_0, Q4_0 and Q4_1, batches of fewer than kExactBatch rows (decode) add up in the plain kernels'
+// order, so their results are bit-identical to the plain layout; larger batches (prefill) and the other
+// types use the fast order. Work is split in
 // tiles of 16 weight rows x kTileActivations activation rows, each tile's weights staying in L1 while
 // its activation rows pass.
 #include <cstdlib>

@@ -19,6 +19,8 @@ int64_t scale_bytes(int32_t dtype) { return dtype == TESSERA_DTYPE_Q4_1 ? 64 : 3
 // Q4_K packed block: d, dmin, scales[8][16], mins[8][16], then quants[4][8] chunks.
 constexpr int64_t kQ4kScales = 64, kQ4kMins = 64 + 128, kQ4kQuants = 64 + 256;
 constexpr int64_t kQ4kBlockBytes = kQ4kQuants + 4 * 8 * kChunkBytes;
+// Q6_K packed block: scales[16][16], d[16], padding to 320, ql[32] and qh[16] chunks (pack_q5_q6.cpp).
+constexpr int64_t kQ6kBlockBytes = 320 + 48 * kChunkBytes;
 
 void pack_q4_k_row_block(const tessera_block_q4_k& source, int r, unsigned char* block) {
   std::memcpy(block + 2 * r, &source.d, 2);
@@ -66,6 +68,9 @@ PlainBlock plain_block(int32_t dtype) {
     case TESSERA_DTYPE_Q8_0: return {sizeof(tessera_block_q8_0), offsetof(tessera_block_q8_0, qs)};
     case TESSERA_DTYPE_Q4_0: return {sizeof(tessera_block_q4_0), offsetof(tessera_block_q4_0, qs)};
     case TESSERA_DTYPE_Q4_K: return {sizeof(tessera_block_q4_k), offsetof(tessera_block_q4_k, qs)};
+    case TESSERA_DTYPE_Q5_0: return {sizeof(tessera_block_q5_0), offsetof(tessera_block_q5_0, qs)};
+    case TESSERA_DTYPE_Q5_1: return {sizeof(tessera_block_q5_1), offsetof(tessera_block_q5_1, qs)};
+    case TESSERA_DTYPE_Q6_K: return {sizeof(tessera_block_q6_k), offsetof(tessera_block_q6_k, ql)};
     default: return {sizeof(tessera_block_q4_1), offsetof(tessera_block_q4_1, qs)};
   }
 }
@@ -74,6 +79,14 @@ PlainBlock plain_block(int32_t dtype) {
 void unpack_block(int32_t dtype, const unsigned char* packed, int row, unsigned char* plain) {
   if (dtype == TESSERA_DTYPE_Q4_K) {
     unpack_q4_k_row_block(packed, row, reinterpret_cast<tessera_block_q4_k*>(plain));
+    return;
+  }
+  if (dtype == TESSERA_DTYPE_Q6_K) {
+    unpack_q6_k_row_block(packed, row, reinterpret_cast<tessera_block_q6_k*>(plain));
+    return;
+  }
+  if (dtype == TESSERA_DTYPE_Q5_0 || dtype == TESSERA_DTYPE_Q5_1) {
+    unpack_q5_row_block(dtype, packed, row, plain);
     return;
   }
   const PlainBlock layout = plain_block(dtype);
@@ -127,11 +140,16 @@ TESSERA_SCALAR_PACKED(scalar_packed_q8_0, TESSERA_DTYPE_Q8_0)
 TESSERA_SCALAR_PACKED(scalar_packed_q4_0, TESSERA_DTYPE_Q4_0)
 TESSERA_SCALAR_PACKED(scalar_packed_q4_1, TESSERA_DTYPE_Q4_1)
 TESSERA_SCALAR_PACKED(scalar_packed_q4_k, TESSERA_DTYPE_Q4_K)
+TESSERA_SCALAR_PACKED(scalar_packed_q5_0, TESSERA_DTYPE_Q5_0)
+TESSERA_SCALAR_PACKED(scalar_packed_q5_1, TESSERA_DTYPE_Q5_1)
+TESSERA_SCALAR_PACKED(scalar_packed_q6_k, TESSERA_DTYPE_Q6_K)
 #undef TESSERA_SCALAR_PACKED
 
 const tessera_packed_kernels kScalarPacked = {
-    {scalar_packed_q8_0, scalar_packed_q4_0, scalar_packed_q4_1, scalar_packed_q4_k},
-    {scalar_packed_q8_0, scalar_packed_q4_0, scalar_packed_q4_1, scalar_packed_q4_k},
+    {scalar_packed_q8_0, scalar_packed_q4_0, scalar_packed_q4_1, scalar_packed_q4_k, scalar_packed_q5_0,
+     scalar_packed_q5_1, scalar_packed_q6_k},
+    {scalar_packed_q8_0, scalar_packed_q4_0, scalar_packed_q4_1, scalar_packed_q4_k, scalar_packed_q5_0,
+     scalar_packed_q5_1, scalar_packed_q6_k},
     1,
 };
 
@@ -143,12 +161,21 @@ int packed_index(int32_t weight_dtype) {
     case TESSERA_DTYPE_Q4_0: return 1;
     case TESSERA_DTYPE_Q4_1: return 2;
     case TESSERA_DTYPE_Q4_K: return 3;
+    case TESSERA_DTYPE_Q5_0: return 4;
+    case TESSERA_DTYPE_Q5_1: return 5;
+    case TESSERA_DTYPE_Q6_K: return 6;
     default: return -1;
   }
 }
 
 int64_t packed_block_bytes(int32_t weight_dtype) {
-  if (weight_dtype == TESSERA_DTYPE_Q4_K) return kQ4kBlockBytes;
+  switch (weight_dtype) {
+    case TESSERA_DTYPE_Q4_K: return kQ4kBlockBytes;
+    case TESSERA_DTYPE_Q5_0: return 32 + 5 * kChunkBytes;  // d, fifth bits, 4 quant chunks
+    case TESSERA_DTYPE_Q5_1: return 64 + 5 * kChunkBytes;
+    case TESSERA_DTYPE_Q6_K: return kQ6kBlockBytes;
+    default: break;
+  }
   return scale_bytes(weight_dtype) + TESSERA_ROWS16 * quant_bytes_per_row(weight_dtype);
 }
 
@@ -158,8 +185,11 @@ int64_t packed_weight_bytes(int32_t weight_dtype, int64_t n_out, int64_t n_in) {
 }
 
 tessera_activation_format packed_activation_format(int32_t weight_dtype) {
-  if (weight_dtype == TESSERA_DTYPE_Q4_K) return TESSERA_ACTIVATION_Q8_K;
-  return weight_dtype == TESSERA_DTYPE_Q4_1 ? TESSERA_ACTIVATION_Q8_1 : TESSERA_ACTIVATION_Q8_SUM;
+  switch (weight_dtype) {
+    case TESSERA_DTYPE_Q4_K: case TESSERA_DTYPE_Q6_K: return TESSERA_ACTIVATION_Q8_K;
+    case TESSERA_DTYPE_Q4_1: case TESSERA_DTYPE_Q5_1: return TESSERA_ACTIVATION_Q8_1;
+    default: return TESSERA_ACTIVATION_Q8_SUM;
+  }
 }
 
 void pack_rows16(int32_t weight_dtype, const void* plain, int64_t row_stride, int64_t n_out, int64_t n_in,
@@ -179,6 +209,14 @@ void pack_rows16(int32_t weight_dtype, const void* plain, int64_t row_stride, in
       unsigned char* block = destination + (group * n_blocks + b) * block_bytes;
       if (weight_dtype == TESSERA_DTYPE_Q4_K) {
         pack_q4_k_row_block(*reinterpret_cast<const tessera_block_q4_k*>(source), r, block);
+        continue;
+      }
+      if (weight_dtype == TESSERA_DTYPE_Q6_K) {
+        pack_q6_k_row_block(*reinterpret_cast<const tessera_block_q6_k*>(source), r, block);
+        continue;
+      }
+      if (weight_dtype == TESSERA_DTYPE_Q5_0 || weight_dtype == TESSERA_DTYPE_Q5_1) {
+        pack_q5_row_block(weight_dtype, source, r, block);
         continue;
       }
       std::memcpy(block + 2 * r, source, 2);

@@ -13,9 +13,18 @@
 //   d[16] f16 | dmin[16] f16 | scales[8][16] u8 | mins[8][16] u8 | quants[4][8][16][4]   2368 bytes
 // with the 6-bit sub-block scales and mins unpacked, and quants[j][c][r] the GGUF bytes qs[32j + 4c ..]
 // of row r (low nibbles: sub-block 2j, high nibbles: sub-block 2j + 1).
+// Q5_0 and Q5_1 are Q4_0 and Q4_1 with the fifth bits between the scales and the quants:
+//   Q5_0: d[16] f16 | fifth[16][4] | quants[4][16][4]             352 bytes
+//   Q5_1: d[16] f16 | m[16] f16 | fifth[16][4] | quants[4][16][4]  384 bytes
+// where bit c of fifth byte k holds the fifth bit of element 4c + k (the low nibble of quants[c] byte k)
+// and bit 4 + c that of element 16 + 4c + k (its high nibble), so one shift moves each to bit 4.
+// Q6_K has one packed block per 256-element super-block, ql and qh kept in GGUF byte order:
+//   scales[16][16] i8 | d[16] f16 | 32 zero bytes | ql[32][16][4] | qh[16][16][4]   3392 bytes
+// (the padding keeps every chunk on a 64-byte line).
 //
-// Activations are quantized per 32-element block to tessera_block_q8_1 for Q4_1 and to
-// tessera_block_q8_sum (Q8_0 values plus their exact integer sum) for Q4_0 and Q8_0; Q4_K reads Q8_K.
+// Activations are quantized per 32-element block to tessera_block_q8_1 for Q4_1 and Q5_1 and to
+// tessera_block_q8_sum (Q8_0 values plus their exact integer sum) for Q4_0, Q5_0 and Q8_0; Q4_K and Q6_K
+// read Q8_K.
 #pragma once
 
 #include <stdint.h>
@@ -47,8 +56,9 @@ typedef void (*tessera_packed_tile_fn)(int64_t n_in, const void* group, const vo
                                        int64_t activation_stride, int n_activations, float* out,
                                        int64_t out_stride, int n_rows);
 
-/* Slots: 0 Q8_0, 1 Q4_0, 2 Q4_1, 3 Q4_K (its exact slot holds the fast kernel: no plain-order copy). */
-#define TESSERA_PACKED_KINDS 4
+/* Slots: 0 Q8_0, 1 Q4_0, 2 Q4_1, 3 Q4_K, 4 Q5_0, 5 Q5_1, 6 Q6_K. Slots 3 and up have one order: their
+ * exact slot holds the fast kernel. */
+#define TESSERA_PACKED_KINDS 7
 typedef struct tessera_packed_kernels {
   tessera_packed_tile_fn exact[TESSERA_PACKED_KINDS];
   tessera_packed_tile_fn fast[TESSERA_PACKED_KINDS];
@@ -73,6 +83,12 @@ void pack_rows16(int32_t weight_dtype, const void* plain, int64_t row_stride, in
                  void* packed);
 // Activation format the packed kernels of a weight dtype read.
 tessera_activation_format packed_activation_format(int32_t weight_dtype);
+
+// Row r's share of a packed block and back, for the types with their own packed block (pack_q5_q6.cpp).
+void pack_q5_row_block(int32_t weight_dtype, const void* plain, int r, unsigned char* block);
+void unpack_q5_row_block(int32_t weight_dtype, const unsigned char* block, int r, void* plain);
+void pack_q6_k_row_block(const tessera_block_q6_k& plain, int r, unsigned char* block);
+void unpack_q6_k_row_block(const unsigned char* block, int r, tessera_block_q6_k* plain);
 
 const tessera_packed_kernels* scalar_packed_kernels();
 const tessera_packed_kernels* avx2_packed_kernels();
