@@ -17,7 +17,7 @@ tessera_status kernel_get_rows(void* stream_handle, const tessera_op_call* call)
   if (auto status = check_tensor("get_rows", "output", out, TESSERA_DTYPE_F32)) return status;
   if (table.n_dims != 2 || ids.n_dims != 1) return invalid("get_rows: table must be [n_rows, n] and ids [m]");
   const int64_t n_rows = table.shape[0], n = table.shape[1], m = ids.shape[0];
-  if (n % weight_block_elements(table.dtype) != 0) return invalid("get_rows: row length {} is not whole blocks", n);
+  if (n % block_elements(table.dtype) != 0) return invalid("get_rows: row length {} is not whole blocks", n);
   if (row_count(out) != m || row_length(out) != n) return invalid("get_rows: output must be [{}, {}]", m, n);
   const auto* id_data = static_cast<const int32_t*>(ids.data);
   for (int64_t i = 0; i < m; ++i) {

@@ -105,9 +105,9 @@ tessera_status kernel_matmul(void* stream_handle, const tessera_op_call* call) {
     return invalid("matmul: x rows have {} elements, weight rows {}", row_length(x), n_in);
   if (row_count(out) != m || row_length(out) != n_out)
     return invalid("matmul: output must be [{}, {}]", m, n_out);
-  if (n_in % weight_block_elements(weight.dtype) != 0) {
+  if (n_in % block_elements(weight.dtype) != 0) {
     return invalid("matmul: n_in {} is not a whole number of blocks of {}", n_in,
-                   weight_block_elements(weight.dtype));
+                   block_elements(weight.dtype));
   }
   if (m == 0 || n_out == 0) return TESSERA_STATUS_OK;
 

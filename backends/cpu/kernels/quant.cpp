@@ -255,27 +255,6 @@ int dot_index(int32_t weight_dtype) {
   }
 }
 
-int64_t weight_block_elements(int32_t weight_dtype) {
-  switch (weight_dtype) {
-    case TESSERA_DTYPE_F32:
-    case TESSERA_DTYPE_F16:
-    case TESSERA_DTYPE_BF16:
-      return 1;
-    case TESSERA_DTYPE_Q8_0:
-    case TESSERA_DTYPE_Q4_0:
-    case TESSERA_DTYPE_Q4_1:
-    case TESSERA_DTYPE_Q5_0:
-    case TESSERA_DTYPE_Q5_1:
-      return 32;
-    case TESSERA_DTYPE_Q4_K:
-    case TESSERA_DTYPE_Q5_K:
-    case TESSERA_DTYPE_Q6_K:
-      return TESSERA_QK_K;
-    default:
-      return 0;
-  }
-}
-
 tessera_activation_format activation_format(int32_t weight_dtype) {
   switch (weight_dtype) {
     case TESSERA_DTYPE_F16:

@@ -69,8 +69,6 @@ namespace tessera::cpu {
 
 // Slot of a weight dtype in tessera_dot_kernels, -1 when matmul does not handle it.
 int dot_index(int32_t weight_dtype);
-// Elements per block of a weight dtype that dot_index handles (1 for plain types), 0 otherwise.
-int64_t weight_block_elements(int32_t weight_dtype);
 tessera_activation_format activation_format(int32_t weight_dtype);
 // Bytes of one activation row of n elements in a format.
 int64_t activation_row_bytes(tessera_activation_format format, int64_t n);
