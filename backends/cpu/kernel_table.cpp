@@ -7,6 +7,7 @@
 
 #include "kernels/kernels.h"
 #include "kernels/packed.h"
+#include "kernels/packed_f16.h"
 
 namespace tessera::cpu {
 
@@ -58,6 +59,8 @@ std::vector<tessera_kernel_entry> build_table() {
     table.push_back(entry(TESSERA_OP_MATMUL, {packed.first, F32, kNone, kNone, kNone, kNone, kNone, kNone}, F32,
                           kernel_matmul_rows16, packed.second, TESSERA_CPU_LAYOUT_ROWS16));
   }
+  table.push_back(entry(TESSERA_OP_MATMUL, {F16, F32, kNone, kNone, kNone, kNone, kNone, kNone}, F32,
+                        kernel_matmul_f16_rows16, "matmul_f16_rows16_f32", TESSERA_CPU_LAYOUT_ROWS16));
   const std::array<int32_t, TESSERA_MAX_INPUTS> unary = {F32, kNone, kNone, kNone, kNone, kNone, kNone, kNone};
   const std::array<int32_t, TESSERA_MAX_INPUTS> binary = {F32, F32, kNone, kNone, kNone, kNone, kNone, kNone};
   table.push_back(entry(TESSERA_OP_SET_ROWS, {F32, I32, kNone, kNone, kNone, kNone, kNone, kNone}, F32, kernel_set_rows, "set_rows_f32"));

@@ -30,6 +30,9 @@ tessera_status kernel_attention(void* stream, const tessera_op_call* call);
 std::byte* quantize_activations(struct Stream& stream, const tessera_tensor& x, tessera_activation_format format,
                                 int64_t* stride);
 
+// Byte distance between consecutive rows of a tensor when it is the same for every row; false otherwise.
+bool uniform_row_stride(const tessera_tensor& tensor, int64_t* stride);
+
 // The backend table's pack_weight (kernels/matmul_packed.cpp).
 tessera_status pack_weight(void* context, int32_t device, int32_t op, const tessera_tensor* weight, int32_t* layout,
                            tessera_tensor* packed);

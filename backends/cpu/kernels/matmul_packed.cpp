@@ -12,6 +12,7 @@
 #include "cpu_backend.h"
 #include "kernels/kernels.h"
 #include "kernels/packed.h"
+#include "kernels/packed_f16.h"
 
 namespace tessera::cpu {
 
@@ -27,6 +28,8 @@ const tessera_packed_kernels* packed_kernels_for(Isa isa) {
   return kernels != nullptr ? kernels : scalar_packed_kernels();
 }
 
+}  // namespace
+
 // Byte distance between consecutive rows when it is the same for every row; false otherwise.
 bool uniform_row_stride(const tessera_tensor& tensor, int64_t* stride) {
   const int last = tensor.n_dims - 1;
@@ -40,8 +43,6 @@ bool uniform_row_stride(const tessera_tensor& tensor, int64_t* stride) {
   *stride = tensor.stride[last - 1];
   return true;
 }
-
-}  // namespace
 
 tessera_status kernel_matmul_rows16(void* stream_handle, const tessera_op_call* call) {
   Stream& stream = *static_cast<Stream*>(stream_handle);
@@ -95,6 +96,7 @@ tessera_status pack_weight(void* context, int32_t device, int32_t op, const tess
                            tessera_tensor* packed) {
   const auto* state = static_cast<const Context*>(context);
   if (device != 0 || weight == nullptr || layout == nullptr || packed == nullptr) return invalid("cpu: pack_weight arguments");
+  if (state->pack && op == TESSERA_OP_MATMUL && weight->dtype == TESSERA_DTYPE_F16) return pack_weight_f16(*weight, layout, packed);
   if (!state->pack || op != TESSERA_OP_MATMUL || packed_index(weight->dtype) < 0 || weight->n_dims != 2 ||
       weight->data == nullptr || weight->shape[1] % block_elements(weight->dtype) != 0 || weight->shape[0] <= 0) {
     return set_error(TESSERA_STATUS_UNSUPPORTED, "cpu: weight keeps the plain layout");
