@@ -5,6 +5,7 @@
 #include <new>
 #include <string>
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cpu_backend.h"
@@ -13,9 +14,13 @@
 namespace tessera::cpu {
 namespace {
 
-Context* as_context(void* context) { return static_cast<Context*>(context); }
+Context* as_context(void* context) {
+  return static_cast<Context*>(context);
+}
 
-int32_t device_count(void*) { return 1; }
+int32_t device_count(void*) {
+  return 1;
+}
 
 tessera_status device_info(void* context, int32_t device, tessera_device_info* info) {
   if (device != 0 || info == nullptr) return invalid("cpu: no device {}", device);
@@ -26,7 +31,8 @@ tessera_status device_info(void* context, int32_t device, tessera_device_info* i
   info->host_accessible = 1;
   const long pages = ::sysconf(_SC_PHYS_PAGES);
   const long page_size = ::sysconf(_SC_PAGE_SIZE);
-  info->memory_bytes = pages > 0 && page_size > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) : 0;
+  info->memory_bytes =
+      pages > 0 && page_size > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) : 0;
   return TESSERA_STATUS_OK;
 }
 
@@ -35,12 +41,15 @@ tessera_status buffer_allocate(void*, int32_t device, uint64_t size, void** data
   if (device != 0 || data == nullptr) return invalid("cpu: no device {}", device);
   const uint64_t rounded = (size + 63) / 64 * 64;
   void* memory = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
-  if (memory == nullptr) return set_error(TESSERA_STATUS_OUT_OF_MEMORY, fmt::format("cpu: cannot allocate {} bytes", size));
+  if (memory == nullptr)
+    return set_error(TESSERA_STATUS_OUT_OF_MEMORY, fmt::format("cpu: cannot allocate {} bytes", size));
   *data = memory;
   return TESSERA_STATUS_OK;
 }
 
-void buffer_free(void*, int32_t, void* data) { std::free(data); }
+void buffer_free(void*, int32_t, void* data) {
+  std::free(data);
+}
 
 tessera_status stream_create(void* context, int32_t device, void** stream) {
   if (device != 0 || stream == nullptr) return invalid("cpu: no device {}", device);
@@ -51,10 +60,14 @@ tessera_status stream_create(void* context, int32_t device, void** stream) {
   return TESSERA_STATUS_OK;
 }
 
-void stream_destroy(void*, void* stream) { delete static_cast<Stream*>(stream); }
+void stream_destroy(void*, void* stream) {
+  delete static_cast<Stream*>(stream);
+}
 
 // Kernels run synchronously: by the time a call returns its work is done.
-tessera_status stream_synchronize(void*, void*) { return TESSERA_STATUS_OK; }
+tessera_status stream_synchronize(void*, void*) {
+  return TESSERA_STATUS_OK;
+}
 
 tessera_status copy_to_device(void*, void*, void* device_data, const void* host_data, uint64_t size) {
   if (size > 0) std::memcpy(device_data, host_data, size);
@@ -73,14 +86,16 @@ tessera_status configure(void* context, const char* key, const char* value) {
   if (name == "threads") {
     char* end = nullptr;
     long count = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || count < 0 || count > 1024) return invalid("cpu: threads '{}' is not a count", text);
+    if (text.empty() || *end != '\0' || count < 0 || count > 1024)
+      return invalid("cpu: threads '{}' is not a count", text);
     state->threads = count == 0 ? hardware_threads() : static_cast<int>(count);
     return TESSERA_STATUS_OK;
   }
   if (name == "isa") {  // caps the dispatch level, e.g. to test the AVX2 path on an AVX-512 machine
     Isa requested;
     if (!parse_isa(text, &requested)) return invalid("cpu: isa '{}' is not scalar, avx2 or avx512", text);
-    state->isa = static_cast<int>(requested) < static_cast<int>(state->detected) ? requested : state->detected;
+    state->isa =
+        static_cast<int>(requested) < static_cast<int>(state->detected) ? requested : state->detected;
     return TESSERA_STATUS_OK;
   }
   if (name == "pack") {  // "off" keeps every weight in the plain layout, e.g. to compare both
@@ -91,11 +106,28 @@ tessera_status configure(void* context, const char* key, const char* value) {
   return set_error(TESSERA_STATUS_UNSUPPORTED, fmt::format("cpu: unknown setting '{}'", name));
 }
 
-const char* last_error(void*) { return last_error_message(); }
+const char* last_error(void*) {
+  return last_error_message();
+}
 
-void shutdown(void* context) { delete as_context(context); }
+void shutdown(void* context) {
+  delete as_context(context);
+}
 
 }  // namespace
+
+// Decode streams every packed weight whole each step. From 2 MiB on a weight starts on a 2 MiB boundary
+// and its whole 2 MiB pages are marked for transparent huge pages, so the stream needs far fewer TLB
+// entries; the tail keeps small pages, so nothing is allocated beyond the weight.
+void* allocate_weight(uint64_t bytes) {
+  constexpr uint64_t kHugePage = uint64_t{2} << 20;
+  const uint64_t rounded = bytes == 0 ? 64 : (bytes + 63) / 64 * 64;
+  void* memory = nullptr;
+  if (::posix_memalign(&memory, rounded >= kHugePage ? kHugePage : 64, rounded) != 0) return nullptr;
+  if (rounded >= kHugePage) ::madvise(memory, rounded / kHugePage * kHugePage, MADV_HUGEPAGE);
+  return memory;
+}
+
 }  // namespace tessera::cpu
 
 extern "C" __attribute__((visibility("default"))) const tessera_backend* tessera_backend_init(
@@ -108,7 +140,8 @@ extern "C" __attribute__((visibility("default"))) const tessera_backend* tessera
   context->isa = context->detected;
   if (const char* cap = std::getenv("TESSERA_CPU_ISA")) {
     Isa requested;
-    if (parse_isa(cap, &requested) && static_cast<int>(requested) < static_cast<int>(context->isa)) context->isa = requested;
+    if (parse_isa(cap, &requested) && static_cast<int>(requested) < static_cast<int>(context->isa))
+      context->isa = requested;
   }
   context->threads = hardware_threads();
   if (const char* pack = std::getenv("TESSERA_CPU_PACK")) context->pack = std::string(pack) != "0";

@@ -30,9 +30,10 @@ int hardware_threads();
 
 struct Context {
   Isa detected = Isa::kScalar;
-  Isa isa = Isa::kScalar;  // level the kernels dispatch to: detected, capped by TESSERA_CPU_ISA or configure("isa")
-  int threads = 1;         // threads of each stream, the caller included
-  bool pack = true;        // pack_weight rewrites matmul weights (configure("pack", "off"), TESSERA_CPU_PACK=0)
+  Isa isa =
+      Isa::kScalar;  // level the kernels dispatch to: detected, capped by TESSERA_CPU_ISA or configure("isa")
+  int threads = 1;   // threads of each stream, the caller included
+  bool pack = true;  // pack_weight rewrites matmul weights (configure("pack", "off"), TESSERA_CPU_PACK=0)
   tessera_backend table{};
 };
 
@@ -46,6 +47,9 @@ struct Stream {
   // At least `bytes` of scratch memory, 64-byte aligned; valid until the next call.
   std::byte* scratch_bytes(std::size_t bytes);
 };
+
+// Memory for a packed weight (released with free, as buffer_free does); NULL when out of memory.
+void* allocate_weight(std::uint64_t bytes);
 
 // Records the message returned by last_error() on this thread and returns the status.
 tessera_status set_error(tessera_status status, const std::string& message);
@@ -70,10 +74,13 @@ void parallel_for_chunked(Stream& stream, std::int64_t count, std::int64_t chunk
 // a part is not tied to a thread, but calls for one part never overlap: per-part scratch is safe.
 void parallel_run(Stream& stream, const std::function<void(int, int)>& body);
 
-// --- Tensor rows -------------------------------------------------------------------------------------------------
-// A tensor is viewed as rows of its innermost dimension; outer dimensions may have any byte strides.
+// --- Tensor rows
+// ------------------------------------------------------------------------------------------------- A tensor
+// is viewed as rows of its innermost dimension; outer dimensions may have any byte strides.
 
-inline std::int64_t row_length(const tessera_tensor& tensor) { return tensor.shape[tensor.n_dims - 1]; }
+inline std::int64_t row_length(const tessera_tensor& tensor) {
+  return tensor.shape[tensor.n_dims - 1];
+}
 
 inline std::int64_t row_count(const tessera_tensor& tensor) {
   std::int64_t rows = 1;
@@ -98,7 +105,8 @@ std::int64_t block_elements(std::int32_t dtype);
 std::int64_t block_bytes(std::int32_t dtype);
 
 // Checks shared by every kernel: the input count, a dtype and rank sanity, no null data.
-tessera_status check_tensor(const char* op, const char* what, const tessera_tensor& tensor, std::int32_t dtype);
+tessera_status check_tensor(const char* op, const char* what, const tessera_tensor& tensor,
+                            std::int32_t dtype);
 tessera_status check_inputs(const tessera_op_call& call, const char* op, int n_inputs_min, int n_inputs_max);
 bool same_shape(const tessera_tensor& a, const tessera_tensor& b);
 

@@ -102,7 +102,7 @@ tessera_status pack_weight(void* context, int32_t device, int32_t op, const tess
     return set_error(TESSERA_STATUS_UNSUPPORTED, "cpu: weight keeps the plain layout");
   }
   const int64_t bytes = packed_weight_bytes(weight->dtype, weight->shape[0], weight->shape[1]);
-  void* memory = std::aligned_alloc(64, static_cast<size_t>((bytes + 63) / 64 * 64));
+  void* memory = allocate_weight(static_cast<uint64_t>(bytes));
   if (memory == nullptr) return set_error(TESSERA_STATUS_OUT_OF_MEMORY, fmt::format("cpu: cannot allocate {} bytes", bytes));
   pack_rows16(weight->dtype, weight->data, weight->stride[0], weight->shape[0], weight->shape[1], memory);
   *packed = *weight;

@@ -84,7 +84,7 @@ tessera_status pack_weight_f16(const tessera_tensor& weight, int32_t* layout, te
     return set_error(TESSERA_STATUS_UNSUPPORTED, "cpu: weight keeps the plain layout");
   }
   const int64_t bytes = packed_f16_bytes(weight.shape[0], weight.shape[1]);
-  void* memory = std::aligned_alloc(64, static_cast<size_t>((bytes + 63) / 64 * 64));
+  void* memory = allocate_weight(static_cast<uint64_t>(bytes));
   if (memory == nullptr)
     return set_error(TESSERA_STATUS_OUT_OF_MEMORY, fmt::format("cpu: cannot allocate {} bytes", bytes));
   pack_f16_rows16(weight.data, weight.stride[0], weight.shape[0], weight.shape[1], memory);
