@@ -124,7 +124,9 @@ void* allocate_weight(uint64_t bytes) {
   const uint64_t rounded = bytes == 0 ? 64 : (bytes + 63) / 64 * 64;
   void* memory = nullptr;
   if (::posix_memalign(&memory, rounded >= kHugePage ? kHugePage : 64, rounded) != 0) return nullptr;
+#ifdef MADV_HUGEPAGE
   if (rounded >= kHugePage) ::madvise(memory, rounded / kHugePage * kHugePage, MADV_HUGEPAGE);
+#endif
   return memory;
 }
 

@@ -74,9 +74,8 @@ void parallel_for_chunked(Stream& stream, std::int64_t count, std::int64_t chunk
 // a part is not tied to a thread, but calls for one part never overlap: per-part scratch is safe.
 void parallel_run(Stream& stream, const std::function<void(int, int)>& body);
 
-// --- Tensor rows
-// ------------------------------------------------------------------------------------------------- A tensor
-// is viewed as rows of its innermost dimension; outer dimensions may have any byte strides.
+// --- Tensor rows ---
+// A tensor is viewed as rows of its innermost dimension; outer dimensions may have any byte strides.
 
 inline std::int64_t row_length(const tessera_tensor& tensor) {
   return tensor.shape[tensor.n_dims - 1];

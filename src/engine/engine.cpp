@@ -18,24 +18,33 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 Result<std::unique_ptr<Engine>> Engine::load(const EngineOptions& options) {
   auto& registry = runtime::Registry::global();
   TESSERA_ASSIGN_OR_RETURN(runtime::Device device, registry.device(options.device));
-  if (options.threads > 0) TESSERA_TRY(device.backend().configure("threads", std::to_string(options.threads)));
+  if (options.threads > 0)
+    TESSERA_TRY(device.backend().configure("threads", std::to_string(options.threads)));
   std::unique_ptr<Engine> engine(new Engine(device));
   engine->options_ = options;
   TESSERA_ASSIGN_OR_RETURN(gguf::File file, gguf::File::open(options.model_path));
   engine->file_ = std::make_unique<gguf::File>(std::move(file));
   TESSERA_ASSIGN_OR_RETURN(engine->model_, load_model(*engine->file_, device));
   const auto& config = engine->model_->config();
-  int context = options.context_length > 0 ? options.context_length : std::min(config.max_position_embeddings, 4096);
+  int context =
+      options.context_length > 0 ? options.context_length : std::min(config.max_position_embeddings, 4096);
   if (options.block_size <= 0 || options.batch_size <= 0 || context <= 0) {
-    return make_error(ErrorCode::kInvalidArgument, "context length, block size and batch size must be positive");
+    return make_error(ErrorCode::kInvalidArgument,
+                      "context length, block size and batch size must be positive");
+  }
+  // Positions past the trained context mean nothing, and the KV cache would grow with them.
+  if (context > config.max_position_embeddings) {
+    return make_error(ErrorCode::kOutOfRange, "{}: context length {} exceeds the model's {}",
+                      options.model_path, context, config.max_position_embeddings);
   }
   engine->context_length_ = context;
   int n_blocks = (context + options.block_size - 1) / options.block_size;
-  TESSERA_ASSIGN_OR_RETURN(engine->cache_, KvCache::create(device, engine->model_->kv_cache_shape(n_blocks, options.block_size)));
+  TESSERA_ASSIGN_OR_RETURN(
+      engine->cache_, KvCache::create(device, engine->model_->kv_cache_shape(n_blocks, options.block_size)));
   TESSERA_ASSIGN_OR_RETURN(engine->tokenizer_, tokenizer::Tokenizer::from_gguf(*engine->file_));
   if (engine->tokenizer_->vocab_size() != config.vocab_size) {
-    return make_error(ErrorCode::kInvalidFormat, "{}: tokenizer has {} tokens, the model {}", options.model_path,
-                      engine->tokenizer_->vocab_size(), config.vocab_size);
+    return make_error(ErrorCode::kInvalidFormat, "{}: tokenizer has {} tokens, the model {}",
+                      options.model_path, engine->tokenizer_->vocab_size(), config.vocab_size);
   }
   for (auto id : engine->tokenizer_->end_of_generation_ids()) engine->end_tokens_.insert(id);
   return engine;
@@ -50,7 +59,8 @@ Result<void> Engine::prefill(SequenceId sequence, std::span<const std::int32_t> 
     batch.clear();
     for (std::size_t index = begin; index < end; ++index) {
       if (tokens[index] < 0 || tokens[index] >= vocab) {
-        return make_error(ErrorCode::kInvalidArgument, "token id {} outside the vocabulary (size {})", tokens[index], vocab);
+        return make_error(ErrorCode::kInvalidArgument, "token id {} outside the vocabulary (size {})",
+                          tokens[index], vocab);
       }
       bool wants = all_logits || index + 1 == tokens.size();
       batch.add(tokens[index], start + static_cast<std::int32_t>(index), sequence, wants);
@@ -70,7 +80,8 @@ std::size_t Engine::keep_common_prefix(const std::vector<std::int32_t>& prompt, 
     forget_main_sequence();
     return 0;
   }
-  auto [cached_end, prompt_end] = std::mismatch(cached_tokens_.begin(), cached_tokens_.end(), prompt.begin(), prompt.end());
+  auto [cached_end, prompt_end] =
+      std::mismatch(cached_tokens_.begin(), cached_tokens_.end(), prompt.begin(), prompt.end());
   auto kept = static_cast<std::size_t>(prompt_end - prompt.begin());
   // The last prompt token always runs again: its logits choose the first new token.
   if (kept == prompt.size()) --kept;
@@ -84,7 +95,8 @@ Result<GenerationResult> Engine::generate(const GenerationRequest& request,
   if (request.prompt.empty()) return make_error(ErrorCode::kInvalidArgument, "empty prompt");
   const auto total = static_cast<std::int64_t>(request.prompt.size()) + std::max(0, request.max_tokens);
   if (total > context_length_) {
-    return make_error(ErrorCode::kOutOfRange, "prompt ({} tokens) plus {} new tokens exceeds the context of {}",
+    return make_error(ErrorCode::kOutOfRange,
+                      "prompt ({} tokens) plus {} new tokens exceeds the context of {}",
                       request.prompt.size(), request.max_tokens, context_length_);
   }
   const std::size_t reused = keep_common_prefix(request.prompt, request.reuse_cache);
@@ -140,7 +152,8 @@ Result<GenerationResult> Engine::generate(const GenerationRequest& request,
 Result<std::vector<float>> Engine::score(const std::vector<std::int32_t>& tokens) {
   if (tokens.empty()) return make_error(ErrorCode::kInvalidArgument, "nothing to score");
   if (static_cast<std::int64_t>(tokens.size()) > context_length_) {
-    return make_error(ErrorCode::kOutOfRange, "{} tokens exceed the context of {}", tokens.size(), context_length_);
+    return make_error(ErrorCode::kOutOfRange, "{} tokens exceed the context of {}", tokens.size(),
+                      context_length_);
   }
   forget_main_sequence();
   TESSERA_TRY(cache_.reserve(kMainSequence, static_cast<std::int64_t>(tokens.size())));

@@ -13,6 +13,7 @@ double LogLikelihoodResult::perplexity() const {
 std::vector<std::vector<std::int32_t>> split_windows(std::span<const std::int32_t> text_tokens, int context,
                                                      std::optional<std::int32_t> bos) {
   std::vector<std::vector<std::int32_t>> windows;
+  if (context < 2) return windows;  // no window can hold a scored token
   const std::size_t piece = static_cast<std::size_t>(context) - (bos ? 1 : 0);
   for (std::size_t begin = 0; begin < text_tokens.size(); begin += piece) {
     std::vector<std::int32_t> window;
@@ -25,6 +26,7 @@ std::vector<std::vector<std::int32_t>> split_windows(std::span<const std::int32_
 }
 
 double log_softmax_at(std::span<const float> logits, std::int32_t token) {
+  if (logits.empty() || token < 0 || static_cast<std::size_t>(token) >= logits.size()) return -INFINITY;
   double largest = *std::max_element(logits.begin(), logits.end());
   double sum = 0.0;
   for (float logit : logits) sum += std::exp(static_cast<double>(logit) - largest);

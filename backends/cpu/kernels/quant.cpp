@@ -139,6 +139,13 @@ inline float round_even(float value) {
   return (value + kMagic) - kMagic;
 }
 
+// A quant of a block scale: NaN (from a NaN or infinite input) becomes 0, so that the conversion to an
+// integer is defined; the AVX2 quantizer does the same.
+inline int quant_of(float scaled) {
+  const float rounded = round_even(scaled);
+  return rounded == rounded ? static_cast<int>(rounded) : 0;
+}
+
 // Largest |x| of a block; comparisons instead of fmax so the loop vectorises.
 inline float absolute_max(const float* x, int count) {
   float amax = 0.0f;
@@ -156,7 +163,7 @@ void quantize_q8_0(const float* x, tessera_block_q8_0* blocks, int64_t n_blocks)
     const float d = amax / 127.0f;
     const float id = amax != 0.0f ? 127.0f / amax : 0.0f;
     blocks[b].d = tessera_f32_to_f16(d);
-    for (int j = 0; j < 32; ++j) blocks[b].qs[j] = static_cast<int8_t>(round_even(x[j] * id));
+    for (int j = 0; j < 32; ++j) blocks[b].qs[j] = static_cast<int8_t>(quant_of(x[j] * id));
   }
 }
 
@@ -167,7 +174,7 @@ void quantize_q8_1(const float* x, tessera_block_q8_1* blocks, int64_t n_blocks)
     const float id = amax != 0.0f ? 127.0f / amax : 0.0f;
     int sum = 0;
     for (int j = 0; j < 32; ++j) {
-      const int q = static_cast<int>(round_even(x[j] * id));
+      const int q = quant_of(x[j] * id);
       blocks[b].qs[j] = static_cast<int8_t>(q);
       sum += q;
     }
@@ -212,7 +219,7 @@ void quantize_q8_k(const float* x, tessera_block_q8_k* blocks, int64_t n_blocks)
     }
     const float iscale = -127.0f / max;
     for (int j = 0; j < TESSERA_QK_K; ++j) {
-      const int q = static_cast<int>(round_even(iscale * x[j]));
+      const int q = quant_of(iscale * x[j]);
       blocks[b].qs[j] = static_cast<int8_t>(q < 127 ? q : 127);
     }
     for (int j = 0; j < TESSERA_QK_K / 16; ++j) {

@@ -2,6 +2,7 @@
 # Bad input gives one line on stderr and exit code 1, never a crash.
 set -uo pipefail
 tessera="$1"
+root="${2:-.}"
 scratch="$(mktemp -d)"; trap 'rm -rf "$scratch"' EXIT
 expect_failure() {
   local description="$1"; shift
@@ -24,4 +25,12 @@ expect_failure "perplexity with no text" "$tessera" perplexity
 expect_failure "perplexity with context 1" "$tessera" perplexity --text "hello there" --context 1
 expect_failure "perplexity with a file and a text" "$tessera" perplexity -f "$scratch/random.gguf" --text hi
 expect_failure "perplexity on a bad file" "$tessera" perplexity -m "$scratch/huge.gguf" --text "hello there"
+expect_failure "perplexity of a folder" "$tessera" perplexity -f "$scratch"
+expect_failure "perplexity of a device" "$tessera" perplexity -f /dev/zero
+# A context past the model's trained one would only grow the KV cache: refused before allocating it.
+model="$root/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+if [ -f "$model" ]; then
+  expect_failure "run past the trained context" "$tessera" run -m "$model" -p hi -n 1 --ctx-size 1000000
+  grep -q "exceeds the model" "$scratch/err" || { echo "context error: unexpected message"; cat "$scratch/err"; exit 1; }
+fi
 echo "cli errors: ok"

@@ -82,6 +82,10 @@ std::vector<float> run_at(const std::string& isa, const Case& test_case) {
 }
 
 TEST(AttentionBits, EveryLevelGivesTheScalarBits) {
+  // The backend caps a requested level at what the CPU has; without AVX2 there is nothing to compare.
+  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !__builtin_cpu_supports("f16c")) {
+    GTEST_SKIP() << "this CPU has no AVX2";
+  }
   std::vector<Case> cases;
   for (std::int64_t head_dim : {64, 48, 80, 20, 128}) {
     Case prompt{head_dim, {}, {}};  // a 45-token prompt of sequence 0 and 3 tokens of sequence 1
@@ -98,7 +102,7 @@ TEST(AttentionBits, EveryLevelGivesTheScalarBits) {
   }
   for (const Case& test_case : cases) {
     const auto scalar = run_at("scalar", test_case);
-    for (const char* isa : {"avx2", "avx512"}) {
+    for (const char* isa : {"avx2"}) {  // attention has no AVX-512 level of its own
       const auto vector = run_at(isa, test_case);
       for (std::size_t i = 0; i < scalar.size(); ++i) {
         ASSERT_EQ(std::memcmp(&scalar[i], &vector[i], 4), 0)

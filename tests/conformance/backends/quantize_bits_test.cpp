@@ -1,5 +1,6 @@
 // The AVX2 activation quantizer gives the scalar quantizer's bytes for Q8_0, Q8_1 and Q8_SUM rows:
-// ties, zeros, extremes, values whose product with the scale lands on a half, and random rows.
+// ties, zeros, extremes, a NaN and an infinity (their quants are 0), values whose product with the
+// scale lands on a half, and random rows.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -21,6 +22,8 @@ std::vector<float> test_rows() {
   for (int i = 0; i < 32; ++i) values.push_back(static_cast<float>(i - 16) * 0.5f);  // halves after scaling
   for (int i = 0; i < 32; ++i) values.push_back(static_cast<float>(i) * 127.0f / 31.0f);  // the largest first
   for (int i = 0; i < 32; ++i) values.push_back(i % 2 == 0 ? 1e-30f : -3e38f);            // extremes
+  for (int i = 0; i < 32; ++i) values.push_back(i == 5 ? NAN : static_cast<float>(i));    // a NaN
+  for (int i = 0; i < 32; ++i) values.push_back(i == 7 ? INFINITY : 1.0f);                // an infinity
   return values;
 }
 

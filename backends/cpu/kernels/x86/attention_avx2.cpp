@@ -135,7 +135,7 @@ float scores_f16_sixteen_lanes(const float* query, const char* base, const int64
     }
     const __m128 sums = _mm_mul_ps(sum_sixteen_lanes4(low, high), scale4);
     _mm_storeu_ps(scores + j, sums);
-    max4 = _mm_max_ps(max4, sums);
+    max4 = _mm_max_ps(sums, max4);  // keeps the running maximum when a score is NaN, as fmax does
   }
   alignas(16) float maxima[4];
   _mm_store_ps(maxima, max4);

@@ -33,7 +33,9 @@ QuantizedBlock quantize_block(const float* x, int8_t* qs) {
   for (int v = 0; v < 4; ++v) {
     const __m256 rounded =
         _mm256_round_ps(_mm256_mul_ps(values[v], inverse), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    quants[v] = _mm256_cvtps_epi32(rounded);
+    // NaN (from a NaN or infinite input) becomes 0, as in the scalar quantizer.
+    const __m256 defined = _mm256_and_ps(rounded, _mm256_cmp_ps(rounded, rounded, _CMP_ORD_Q));
+    quants[v] = _mm256_cvtps_epi32(defined);
   }
   // Two rounds of pairwise sums give the chunks as [0, 2, 4, 6 | 1, 3, 5, 7].
   const __m256i pairs =
