@@ -11,16 +11,14 @@ namespace tessera::cpu {
 
 namespace {
 
-constexpr int64_t kChunkBytes = TESSERA_ROWS16 * 4;  // one chunk: 4 bytes of each of the 16 rows
+constexpr int64_t kChunkBytes = TESSERA_ROWS16_CHUNK;
 
 // Bytes of the per-row scales at the start of a packed block: d (and m for Q4_1), f16 each.
 int64_t scale_bytes(int32_t dtype) { return dtype == TESSERA_DTYPE_Q4_1 ? 64 : 32; }
 
-// Q4_K packed block: d, dmin, scales[8][16], mins[8][16], then quants[4][8] chunks.
-constexpr int64_t kQ4kScales = 64, kQ4kMins = 64 + 128, kQ4kQuants = 64 + 256;
-constexpr int64_t kQ4kBlockBytes = kQ4kQuants + 4 * 8 * kChunkBytes;
-// Q6_K packed block: scales[16][16], d[16], padding to 320, ql[32] and qh[16] chunks (pack_q5_q6.cpp).
-constexpr int64_t kQ6kBlockBytes = 320 + 48 * kChunkBytes;
+constexpr int64_t kQ4kScales = TESSERA_ROWS16_Q4_K_SCALES, kQ4kMins = TESSERA_ROWS16_Q4_K_MINS;
+constexpr int64_t kQ4kQuants = TESSERA_ROWS16_Q4_K_QUANTS, kQ4kBlockBytes = TESSERA_ROWS16_Q4_K_BLOCK;
+constexpr int64_t kQ6kBlockBytes = TESSERA_ROWS16_Q6_K_BLOCK;  // filled by pack_q5_q6.cpp
 
 void pack_q4_k_row_block(const tessera_block_q4_k& source, int r, unsigned char* block) {
   std::memcpy(block + 2 * r, &source.d, 2);

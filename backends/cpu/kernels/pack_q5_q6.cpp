@@ -9,15 +9,14 @@ namespace tessera::cpu {
 
 namespace {
 
-constexpr int kChunkBytes = TESSERA_ROWS16 * 4;  // one chunk: 4 bytes of each of the 16 rows
+constexpr int kChunkBytes = TESSERA_ROWS16_CHUNK;
 
-// Q5 packed block: d[16] (and m[16] for Q5_1), fifth[16][4], quants[4][16][4].
 int q5_fifth_offset(int32_t dtype) {
-  return dtype == TESSERA_DTYPE_Q5_1 ? 64 : 32;
+  return dtype == TESSERA_DTYPE_Q5_1 ? TESSERA_ROWS16_Q5_1_FIFTH : TESSERA_ROWS16_Q5_0_FIFTH;
 }
 
-// Q6_K packed block: scales[16][16], d[16], padding, ql[32] chunks, qh[16] chunks.
-constexpr int kQ6kD = 256, kQ6kLow = 320, kQ6kHigh = kQ6kLow + 32 * kChunkBytes;
+constexpr int kQ6kD = TESSERA_ROWS16_Q6_K_D, kQ6kLow = TESSERA_ROWS16_Q6_K_LOW,
+              kQ6kHigh = TESSERA_ROWS16_Q6_K_HIGH;
 
 // Byte offsets of the plain fields of a Q5 block; m_offset is -1 for Q5_0, which has none.
 struct Q5Fields {

@@ -38,6 +38,25 @@ extern "C" {
 #define TESSERA_CPU_LAYOUT_ROWS16 1
 #define TESSERA_ROWS16 16
 
+/* Byte offsets inside one packed block (the one place they are written down; pack*.cpp and the kernels
+ * read them from here). A chunk is 4 bytes of each of the 16 rows. */
+enum {
+  TESSERA_ROWS16_CHUNK = TESSERA_ROWS16 * 4,
+  /* Q4_K: d[16], dmin[16], scales[8][16], mins[8][16], then quants[4][8] chunks */
+  TESSERA_ROWS16_Q4_K_SCALES = 64,
+  TESSERA_ROWS16_Q4_K_MINS = 64 + 128,
+  TESSERA_ROWS16_Q4_K_QUANTS = 64 + 256,
+  TESSERA_ROWS16_Q4_K_BLOCK = TESSERA_ROWS16_Q4_K_QUANTS + 32 * TESSERA_ROWS16_CHUNK,
+  /* Q6_K: scales[16][16], d[16], padding to a cache line, ql[32] chunks, qh[16] chunks */
+  TESSERA_ROWS16_Q6_K_D = 256,
+  TESSERA_ROWS16_Q6_K_LOW = 320,
+  TESSERA_ROWS16_Q6_K_HIGH = TESSERA_ROWS16_Q6_K_LOW + 32 * TESSERA_ROWS16_CHUNK,
+  TESSERA_ROWS16_Q6_K_BLOCK = TESSERA_ROWS16_Q6_K_HIGH + 16 * TESSERA_ROWS16_CHUNK,
+  /* Q5_0 / Q5_1: d[16] (and m[16] for Q5_1), fifth bits[16][4], then quants[4] chunks */
+  TESSERA_ROWS16_Q5_0_FIFTH = 32,
+  TESSERA_ROWS16_Q5_1_FIFTH = 64
+};
+
 /* Q8_0 activation block with the integer sum of its quants (the Q4_0 -8 and Q8_0 +128 offsets). A row of
  * n elements is n / 32 blocks followed by n / 32 x 8 int32 chunk offsets, -8 * (qs[4c] + ... + qs[4c + 3])
  * for chunk c of each block: the exact-order kernels start each chunk's integer dot product from it. */
