@@ -51,15 +51,6 @@ const tessera_f16_packed_kernels* kernels_for(Isa isa) {
 
 }  // namespace
 
-#ifndef TESSERA_CPU_X86
-const tessera_f16_packed_kernels* avx2_f16_packed_kernels() {
-  return nullptr;
-}
-const tessera_f16_packed_kernels* avx512_f16_packed_kernels() {
-  return nullptr;
-}
-#endif
-
 const tessera_f16_packed_kernels* scalar_f16_packed_kernels() {
   return &kScalarKernels;
 }

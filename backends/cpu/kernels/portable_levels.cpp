@@ -3,6 +3,7 @@
 #include "kernels/activation_kernels.h"
 #include "kernels/attention_kernels.h"
 #include "kernels/packed.h"
+#include "kernels/packed_f16.h"
 #include "kernels/quant.h"
 
 namespace tessera::cpu {
@@ -13,4 +14,6 @@ const tessera_attention_kernels* avx2_attention_kernels() { return nullptr; }
 const tessera_activation_kernels* avx2_activation_kernels() { return nullptr; }
 const tessera_packed_kernels* avx2_packed_kernels() { return nullptr; }
 const tessera_packed_kernels* avx512_packed_kernels() { return nullptr; }
+const tessera_f16_packed_kernels* avx2_f16_packed_kernels() { return nullptr; }
+const tessera_f16_packed_kernels* avx512_f16_packed_kernels() { return nullptr; }
 }  // namespace tessera::cpu
