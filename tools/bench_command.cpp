@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -16,6 +17,7 @@
 
 #include "base/thread_pool.h"
 #include "engine/engine.h"
+#include "runtime/kernel_profile.h"
 #include "tools/command.h"
 
 namespace tessera::cli {
@@ -31,6 +33,7 @@ struct BenchSettings {
   int repetitions = 3;
   bool json = false;
   bool skip_bandwidth = false;
+  bool profile = false;  // one more pp and tg run each, timed per kernel
 };
 
 struct Summary {
@@ -91,6 +94,7 @@ struct Measurement {
   std::uint64_t weight_bytes = 0;
   double bandwidth = 0, decode_gb_s = 0;
   std::string device_name;
+  std::vector<runtime::KernelTime> prompt_kernels, generation_kernels;  // with --profile
 };
 
 // Loads the model with settings.threads threads and runs the pp and tg repetitions; false on error.
@@ -114,33 +118,59 @@ bool measure(const BenchSettings& settings, Measurement* measurement) {
     for (auto& token : tokens) token = pick(random);
     return tokens;
   };
+  auto prompt_run = [&]() -> std::optional<double> {  // prompt tokens per second
+    engine::GenerationRequest request;
+    request.prompt = random_tokens(settings.prompt_tokens);
+    request.max_tokens = 0;
+    auto result = engine.generate(request);
+    if (!result.ok()) {
+      std::fprintf(stderr, "tessera: %s\n", result.error().to_string().c_str());
+      return std::nullopt;
+    }
+    return result->timings.prompt_tokens_per_second();
+  };
+  auto generation_run = [&]() -> std::optional<double> {  // generated tokens per second
+    engine::GenerationRequest request;
+    request.prompt = random_tokens(1);
+    request.max_tokens = settings.generated_tokens + 1;  // the first token comes from the 1-token prompt step
+    request.sampling = engine::SamplingParams::greedy();
+    request.stop_at_end_of_generation = false;
+    auto result = engine.generate(request);
+    if (!result.ok()) {
+      std::fprintf(stderr, "tessera: %s\n", result.error().to_string().c_str());
+      return std::nullopt;
+    }
+    return result->timings.generation_tokens_per_second();
+  };
   std::vector<double> prompt_rates;
   std::vector<double> generation_rates;
   // One warm-up of each kind pages the weights in and settles the thread pool.
   for (int repetition = -1; repetition < settings.repetitions; ++repetition) {
     if (settings.prompt_tokens > 0) {
-      engine::GenerationRequest request;
-      request.prompt = random_tokens(settings.prompt_tokens);
-      request.max_tokens = 0;
-      auto result = engine.generate(request);
-      if (!result.ok()) {
-        std::fprintf(stderr, "tessera: %s\n", result.error().to_string().c_str());
-        return false;
-      }
-      if (repetition >= 0) prompt_rates.push_back(result->timings.prompt_tokens_per_second());
+      auto rate = prompt_run();
+      if (!rate) return false;
+      if (repetition >= 0) prompt_rates.push_back(*rate);
     }
     if (settings.generated_tokens > 0) {
-      engine::GenerationRequest request;
-      request.prompt = random_tokens(1);
-      request.max_tokens = settings.generated_tokens + 1;  // the first token comes from the 1-token prompt step
-      request.sampling = engine::SamplingParams::greedy();
-      request.stop_at_end_of_generation = false;
-      auto result = engine.generate(request);
-      if (!result.ok()) {
-        std::fprintf(stderr, "tessera: %s\n", result.error().to_string().c_str());
-        return false;
-      }
-      if (repetition >= 0) generation_rates.push_back(result->timings.generation_tokens_per_second());
+      auto rate = generation_run();
+      if (!rate) return false;
+      if (repetition >= 0) generation_rates.push_back(*rate);
+    }
+  }
+  // Profiled runs come after the measured ones, so that timing each kernel leaves the rates untouched.
+  if (settings.profile) {
+    auto& profile = runtime::KernelProfile::global();
+    if (settings.prompt_tokens > 0) {
+      profile.start();
+      const bool ok = prompt_run().has_value();
+      measurement->prompt_kernels = profile.stop();
+      if (!ok) return false;
+    }
+    if (settings.generated_tokens > 0) {
+      profile.start();
+      const bool ok = generation_run().has_value();
+      measurement->generation_kernels = profile.stop();
+      if (!ok) return false;
     }
   }
   measurement->prompt = summarize(prompt_rates);
@@ -152,6 +182,27 @@ bool measure(const BenchSettings& settings, Measurement* measurement) {
   auto device = engine.device().info();
   measurement->device_name = device.ok() ? device->name : engine.device().label();
   return true;
+}
+
+nlohmann::json kernels_json(const std::vector<runtime::KernelTime>& kernels) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& kernel : kernels) {
+    list.push_back({{"kernel", kernel.kernel}, {"calls", kernel.calls}, {"seconds", kernel.seconds}});
+  }
+  return list;
+}
+
+// Kernels by time in one profiled run; `tokens` turns totals into time per token.
+void print_kernels(const char* phase, const std::vector<runtime::KernelTime>& kernels, int tokens) {
+  double total = 0;
+  for (const auto& kernel : kernels) total += kernel.seconds;
+  if (total <= 0) return;
+  fmt::print("\n{} run, per kernel ({:.3f} ms of kernels per token):\n", phase, total * 1e3 / tokens);
+  fmt::print("| kernel | calls | ms | share | us per call |\n|---|---:|---:|---:|---:|\n");
+  for (const auto& kernel : kernels) {
+    fmt::print("| {} | {} | {:.3f} | {:.1f}% | {:.2f} |\n", kernel.kernel, kernel.calls, kernel.seconds * 1e3,
+               100.0 * kernel.seconds / total, kernel.seconds * 1e6 / static_cast<double>(kernel.calls));
+  }
 }
 
 nlohmann::json report_json(const BenchSettings& settings, const Measurement& measurement) {
@@ -175,6 +226,8 @@ nlohmann::json report_json(const BenchSettings& settings, const Measurement& mea
       {"read_bandwidth_gb_s", bandwidth},
       {"tg_weight_read_gb_s", measurement.decode_gb_s},
       {"tg_bandwidth_fraction", bandwidth > 0 ? measurement.decode_gb_s / bandwidth : 0.0},
+      {"pp_kernels", kernels_json(measurement.prompt_kernels)},
+      {"tg_kernels", kernels_json(measurement.generation_kernels)},
   };
 }
 
@@ -198,6 +251,9 @@ void print_report(const BenchSettings& settings, const Measurement& measurement)
     fmt::print("read bandwidth: {:.1f} GB/s; decode reads weights at {:.1f} GB/s ({:.0f}% of it)\n",
                measurement.bandwidth, measurement.decode_gb_s, 100.0 * measurement.decode_gb_s / measurement.bandwidth);
   }
+  print_kernels("pp", measurement.prompt_kernels, settings.prompt_tokens);
+  // The tg run also prefills its 1-token prompt: generated_tokens + 1 steps.
+  print_kernels("tg", measurement.generation_kernels, settings.generated_tokens + 1);
 }
 
 // Medians per thread count, and each as a multiple of the first count's.
@@ -254,6 +310,7 @@ CommandRunner add_bench_command(CLI::App& root) {
   command->add_option("-r,--repetitions", settings->repetitions, "Repetitions of each test")->check(CLI::Range(1, 1000));
   command->add_flag("--json", settings->json, "Print one JSON object");
   command->add_flag("--no-bandwidth", settings->skip_bandwidth, "Skip the memory bandwidth probe");
+  command->add_flag("--profile", settings->profile, "Then one more pp and tg run, timed per kernel");
   return [settings] { return run_bench(*settings); };
 }
 

@@ -1,6 +1,10 @@
 #include "runtime/device.h"
 
+#include <chrono>
+
 #include <fmt/format.h>
+
+#include "runtime/kernel_profile.h"
 
 namespace tessera::runtime {
 
@@ -102,11 +106,18 @@ Result<void> Stream::run(const tessera_op_call& call, std::int32_t layout) {
   if (kernel == nullptr) {
     return make_error(ErrorCode::kUnsupported, "{}: no kernel for {}", device_.label(), key.to_string());
   }
+  KernelProfile& profile = KernelProfile::global();
+  const bool timed = profile.recording();
+  const auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   tessera_status status = kernel->run(handle_, &call);
   if (status != TESSERA_STATUS_OK) {
     return make_error(status == TESSERA_STATUS_UNSUPPORTED ? ErrorCode::kUnsupported : ErrorCode::kInvalidArgument,
                       "{}: kernel {} failed: {}", device_.label(), kernel->name,
                       device_.backend().describe_failure(status));
+  }
+  if (timed) {
+    TESSERA_TRY(synchronize());
+    profile.record(kernel->name, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   return {};
 }

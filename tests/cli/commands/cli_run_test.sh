@@ -21,6 +21,20 @@ plain="$("$tessera" tokenize -m "$model" --text "<|im_start|>")"
 [ "$plain" != "[1]" ] || { echo "plain text became the special token"; exit 1; }
 "$tessera" info "$model" | grep -q "parameters: 134515008" || { echo "info parameter count"; exit 1; }
 "$tessera" info --ops | grep -q "matmul" || { echo "info --ops lists no matmul"; exit 1; }
+# bench --profile: the kernels of one pp and one tg run, each called as often as the forward pass calls it.
+profile="$("$tessera" bench -m "$model" -p 8 -n 4 -r 1 -t 1 --no-bandwidth --profile --json)"
+python3 - "$profile" <<'PYTHON'
+import json, sys
+report = json.loads(sys.argv[1])
+for phase, steps in (("pp_kernels", 1), ("tg_kernels", 5)):
+    kernels = {kernel["kernel"]: kernel for kernel in report[phase]}
+    assert kernels, phase
+    attention = [kernel for name, kernel in kernels.items() if name.startswith("attention")]
+    assert len(attention) == 1 and attention[0]["calls"] == 30 * steps, (phase, attention)  # 30 layers
+    matmuls = sum(kernel["calls"] for name, kernel in kernels.items() if name.startswith("matmul"))
+    assert matmuls == (7 * 30 + 1) * steps, (phase, matmuls)  # 7 per layer and the output head
+    assert all(kernel["seconds"] > 0 for kernel in kernels.values()), phase
+PYTHON
 for command in run chat info bench perplexity tokenize template conformance; do
   "$tessera" "$command" --help > /dev/null
 done
