@@ -5,7 +5,6 @@
 #include <new>
 #include <string>
 
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cpu_backend.h"
@@ -47,8 +46,9 @@ tessera_status buffer_allocate(void*, int32_t device, uint64_t size, void** data
   return TESSERA_STATUS_OK;
 }
 
+// Packed weights (pack_weight) come from the weight arenas; every other buffer from aligned_alloc.
 void buffer_free(void*, int32_t, void* data) {
-  std::free(data);
+  if (!release_weight(data)) std::free(data);
 }
 
 tessera_status stream_create(void* context, int32_t device, void** stream) {
@@ -115,20 +115,6 @@ void shutdown(void* context) {
 }
 
 }  // namespace
-
-// Decode streams every packed weight whole each step. From 2 MiB on a weight starts on a 2 MiB boundary
-// and its whole 2 MiB pages are marked for transparent huge pages, so the stream needs far fewer TLB
-// entries; the tail keeps small pages, so nothing is allocated beyond the weight.
-void* allocate_weight(uint64_t bytes) {
-  constexpr uint64_t kHugePage = uint64_t{2} << 20;
-  const uint64_t rounded = bytes == 0 ? 64 : (bytes + 63) / 64 * 64;
-  void* memory = nullptr;
-  if (::posix_memalign(&memory, rounded >= kHugePage ? kHugePage : 64, rounded) != 0) return nullptr;
-#ifdef MADV_HUGEPAGE
-  if (rounded >= kHugePage) ::madvise(memory, rounded / kHugePage * kHugePage, MADV_HUGEPAGE);
-#endif
-  return memory;
-}
 
 }  // namespace tessera::cpu
 

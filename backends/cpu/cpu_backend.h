@@ -48,8 +48,10 @@ struct Stream {
   std::byte* scratch_bytes(std::size_t bytes);
 };
 
-// Memory for a packed weight (released with free, as buffer_free does); NULL when out of memory.
+// Memory for a packed weight, in huge-page arenas (weight_arena.cpp); NULL when out of memory.
+// release_weight returns false for memory that did not come from allocate_weight.
 void* allocate_weight(std::uint64_t bytes);
+bool release_weight(void* memory);
 
 // Records the message returned by last_error() on this thread and returns the status.
 tessera_status set_error(tessera_status status, const std::string& message);
