@@ -102,7 +102,7 @@ CommandRunner add_perplexity_command(CLI::App& root) {
   auto* file = command->add_option("-f,--file", settings->file, "File holding the text");
   auto* text = command->add_option("--text", settings->text, "The text itself");
   file->excludes(text);
-  command->add_option("-c,--context", settings->context, "Tokens per window, BOS included")
+  command->add_option("-c,--ctx-size,--context", settings->context, "Tokens per window, BOS included")
       ->check(CLI::Range(2, 1 << 20))
       ->capture_default_str();
   command->add_option("-b,--batch", settings->batch, "Tokens per forward step (default: the whole window)")
