@@ -25,6 +25,10 @@ tessera_status kernel_gelu(void* stream, const tessera_op_call* call);
 tessera_status kernel_swiglu(void* stream, const tessera_op_call* call);
 tessera_status kernel_attention(void* stream, const tessera_op_call* call);
 
+// The operand checks every matmul kernel shares, for a weight [n_out, n_in] of any layout: x [m, n_in] and
+// output [m, n_out], both F32.
+tessera_status check_matmul_operands(const tessera_tensor& weight, const tessera_tensor& x, const tessera_tensor& out);
+
 // Converts the rows of x [m, n_in] to `format` in the stream's scratch (rows of *stride bytes, 64-byte
 // aligned), split over the stream's threads; shared by the plain and packed matmul kernels.
 std::byte* quantize_activations(struct Stream& stream, const tessera_tensor& x, tessera_activation_format format,

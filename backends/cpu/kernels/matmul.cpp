@@ -67,6 +67,18 @@ void compute_tile(const MatmulShape& shape, const tessera_tensor& out, tessera_v
 
 }  // namespace
 
+tessera_status check_matmul_operands(const tessera_tensor& weight, const tessera_tensor& x, const tessera_tensor& out) {
+  if (auto status = check_tensor("matmul", "x", x, TESSERA_DTYPE_F32)) return status;
+  if (auto status = check_tensor("matmul", "output", out, TESSERA_DTYPE_F32)) return status;
+  const int64_t n_out = weight.shape[0];
+  const int64_t n_in = weight.shape[1];
+  if (row_length(x) != n_in) return invalid("matmul: x rows have {} elements, weight rows {}", row_length(x), n_in);
+  if (row_count(out) != row_count(x) || row_length(out) != n_out) {
+    return invalid("matmul: output must be [{}, {}]", row_count(x), n_out);
+  }
+  return TESSERA_STATUS_OK;
+}
+
 std::byte* quantize_activations(Stream& stream, const tessera_tensor& x, tessera_activation_format format,
                                 int64_t* stride) {
   const int64_t m = row_count(x);
@@ -95,16 +107,11 @@ tessera_status kernel_matmul(void* stream_handle, const tessera_op_call* call) {
   if (kind < 0)
     return set_error(TESSERA_STATUS_UNSUPPORTED, fmt::format("matmul: weight dtype {}", weight.dtype));
   if (auto status = check_tensor("matmul", "weight", weight, weight.dtype)) return status;
-  if (auto status = check_tensor("matmul", "x", x, TESSERA_DTYPE_F32)) return status;
-  if (auto status = check_tensor("matmul", "output", out, TESSERA_DTYPE_F32)) return status;
   if (weight.n_dims != 2) return invalid("matmul: weight must be [n_out, n_in]");
+  if (auto status = check_matmul_operands(weight, x, out)) return status;
   const int64_t n_out = weight.shape[0];
   const int64_t n_in = weight.shape[1];
   const int64_t m = row_count(x);
-  if (row_length(x) != n_in)
-    return invalid("matmul: x rows have {} elements, weight rows {}", row_length(x), n_in);
-  if (row_count(out) != m || row_length(out) != n_out)
-    return invalid("matmul: output must be [{}, {}]", m, n_out);
   if (n_in % block_elements(weight.dtype) != 0) {
     return invalid("matmul: n_in {} is not a whole number of blocks of {}", n_in,
                    block_elements(weight.dtype));

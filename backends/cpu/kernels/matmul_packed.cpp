@@ -53,14 +53,11 @@ tessera_status kernel_matmul_rows16(void* stream_handle, const tessera_op_call* 
   const int kind = packed_index(weight.dtype);
   if (kind < 0) return set_error(TESSERA_STATUS_UNSUPPORTED, fmt::format("matmul rows16: weight dtype {}", weight.dtype));
   if (weight.data == nullptr || weight.n_dims != 2) return invalid("matmul rows16: weight must be [n_out, n_in]");
-  if (auto status = check_tensor("matmul", "x", x, TESSERA_DTYPE_F32)) return status;
-  if (auto status = check_tensor("matmul", "output", out, TESSERA_DTYPE_F32)) return status;
+  if (auto status = check_matmul_operands(weight, x, out)) return status;
   const int64_t n_out = weight.shape[0];
   const int64_t n_in = weight.shape[1];
   const int64_t m = row_count(x);
   if (n_in % block_elements(weight.dtype) != 0) return invalid("matmul rows16: n_in {} is not a whole number of blocks", n_in);
-  if (row_length(x) != n_in) return invalid("matmul: x rows have {} elements, weight rows {}", row_length(x), n_in);
-  if (row_count(out) != m || row_length(out) != n_out) return invalid("matmul: output must be [{}, {}]", m, n_out);
   int64_t out_stride = 0;
   if (!uniform_row_stride(out, &out_stride) || out_stride % 4 != 0) return invalid("matmul rows16: output rows must be evenly spaced");
   if (m == 0 || n_out == 0) return TESSERA_STATUS_OK;
