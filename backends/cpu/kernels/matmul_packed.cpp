@@ -93,15 +93,22 @@ tessera_status pack_weight(void* context, int32_t device, int32_t op, const tess
                            tessera_tensor* packed) {
   const auto* state = static_cast<const Context*>(context);
   if (device != 0 || weight == nullptr || layout == nullptr || packed == nullptr) return invalid("cpu: pack_weight arguments");
-  if (state->pack && op == TESSERA_OP_MATMUL && weight->dtype == TESSERA_DTYPE_F16) return pack_weight_f16(*weight, layout, packed);
-  if (!state->pack || op != TESSERA_OP_MATMUL || packed_index(weight->dtype) < 0 || weight->n_dims != 2 ||
-      weight->data == nullptr || weight->shape[1] % block_elements(weight->dtype) != 0 || weight->shape[0] <= 0) {
+  // F16 has a rows16 layout of its own (packed_f16.h); the quantized types share kernels/packed.h's.
+  const bool half = weight->dtype == TESSERA_DTYPE_F16;
+  if (!state->pack || op != TESSERA_OP_MATMUL || (!half && packed_index(weight->dtype) < 0) || weight->n_dims != 2 ||
+      weight->data == nullptr || weight->shape[1] % block_elements(weight->dtype) != 0 || weight->shape[0] <= 0 ||
+      (half && weight->shape[1] <= 0)) {
     return set_error(TESSERA_STATUS_UNSUPPORTED, "cpu: weight keeps the plain layout");
   }
-  const int64_t bytes = packed_weight_bytes(weight->dtype, weight->shape[0], weight->shape[1]);
+  const int64_t n_out = weight->shape[0], n_in = weight->shape[1];
+  const int64_t bytes = half ? packed_f16_bytes(n_out, n_in) : packed_weight_bytes(weight->dtype, n_out, n_in);
   void* memory = allocate_weight(static_cast<uint64_t>(bytes));
   if (memory == nullptr) return set_error(TESSERA_STATUS_OUT_OF_MEMORY, fmt::format("cpu: cannot allocate {} bytes", bytes));
-  pack_rows16(weight->dtype, weight->data, weight->stride[0], weight->shape[0], weight->shape[1], memory);
+  if (half) {
+    pack_f16_rows16(weight->data, weight->stride[0], n_out, n_in, memory);
+  } else {
+    pack_rows16(weight->dtype, weight->data, weight->stride[0], n_out, n_in, memory);
+  }
   *packed = *weight;
   packed->data = memory;
   *layout = TESSERA_CPU_LAYOUT_ROWS16;

@@ -70,21 +70,6 @@ void pack_f16_rows16(const void* plain, int64_t row_stride, int64_t n_out, int64
   }
 }
 
-tessera_status pack_weight_f16(const tessera_tensor& weight, int32_t* layout, tessera_tensor* packed) {
-  if (weight.n_dims != 2 || weight.data == nullptr || weight.shape[0] <= 0 || weight.shape[1] <= 0) {
-    return set_error(TESSERA_STATUS_UNSUPPORTED, "cpu: weight keeps the plain layout");
-  }
-  const int64_t bytes = packed_f16_bytes(weight.shape[0], weight.shape[1]);
-  void* memory = allocate_weight(static_cast<uint64_t>(bytes));
-  if (memory == nullptr)
-    return set_error(TESSERA_STATUS_OUT_OF_MEMORY, fmt::format("cpu: cannot allocate {} bytes", bytes));
-  pack_f16_rows16(weight.data, weight.stride[0], weight.shape[0], weight.shape[1], memory);
-  *packed = weight;
-  packed->data = memory;
-  *layout = TESSERA_CPU_LAYOUT_ROWS16;
-  return TESSERA_STATUS_OK;
-}
-
 tessera_status kernel_matmul_f16_rows16(void* stream_handle, const tessera_op_call* call) {
   Stream& stream = *static_cast<Stream*>(stream_handle);
   if (auto status = check_inputs(*call, "matmul", 2, 2)) return status;

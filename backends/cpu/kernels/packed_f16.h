@@ -45,8 +45,7 @@ int64_t packed_f16_bytes(int64_t n_out, int64_t n_in);
 // Packs a plain F16 weight (row r at plain + r * row_stride bytes) into `packed`.
 void pack_f16_rows16(const void* plain, int64_t row_stride, int64_t n_out, int64_t n_in, void* packed);
 
-// pack_weight for F16 weights, and the matmul kernel over them (kernels/matmul_packed_f16.cpp).
-tessera_status pack_weight_f16(const tessera_tensor& weight, int32_t* layout, tessera_tensor* packed);
+// The matmul kernel over packed F16 weights (kernels/matmul_packed_f16.cpp); pack_weight packs them.
 tessera_status kernel_matmul_f16_rows16(void* stream, const tessera_op_call* call);
 
 // Kernels per level; avx2/avx512 return NULL when not compiled in.
