@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ops/conformance/host_tensor.h"
 #include "runtime/backend.h"
 #include "runtime/device.h"
 #include "tessera/block_formats.h"
@@ -17,21 +18,6 @@ namespace tessera {
 namespace {
 
 constexpr std::int64_t kBlockSize = 16, kBlocks = 24, kHeads = 6, kKvHeads = 2;
-
-tessera_tensor make_tensor(void* data, std::int32_t dtype, std::vector<std::int64_t> shape,
-                           std::int64_t element_bytes) {
-  tessera_tensor tensor{};
-  tensor.data = data;
-  tensor.dtype = dtype;
-  tensor.n_dims = static_cast<std::int32_t>(shape.size());
-  std::int64_t stride = element_bytes;
-  for (int d = tensor.n_dims - 1; d >= 0; --d) {
-    tensor.shape[d] = shape[d];
-    tensor.stride[d] = stride;
-    stride *= shape[d];
-  }
-  return tensor;
-}
 
 struct Case {
   std::int64_t head_dim;
@@ -43,21 +29,28 @@ std::vector<float> run_at(const std::string& isa, const Case& test_case) {
                      n_tokens = static_cast<std::int64_t>(test_case.seqs.size());
   std::mt19937 generator(7);
   std::normal_distribution<float> normal(0.0f, 1.0f);
-  // q [n_tokens, kHeads, head_dim]; caches [kBlocks, kBlockSize, kKvHeads, head_dim] in F16.
-  std::vector<float> q(static_cast<std::size_t>(n_tokens * kHeads * head_dim));
-  for (float& value : q) value = normal(generator);
-  std::vector<std::uint16_t> k_cache(static_cast<std::size_t>(kBlocks * kBlockSize * kKvHeads * head_dim));
-  std::vector<std::uint16_t> v_cache(k_cache.size());
-  for (auto& value : k_cache) value = tessera_f32_to_f16(normal(generator));
-  for (auto& value : v_cache) value = tessera_f32_to_f16(normal(generator));
-  // Sequence 0 uses blocks 23, 21, 19, ...; sequence 1 blocks 0, 2, 4, ...
-  std::vector<std::int32_t> block_table(2 * 12);
-  for (int b = 0; b < 12; ++b) {
-    block_table[b] = 23 - 2 * b;
-    block_table[12 + b] = 2 * b;
+  conformance::HostTensor q(TESSERA_DTYPE_F32, {n_tokens, kHeads, head_dim});
+  conformance::HostTensor k_cache(TESSERA_DTYPE_F16, {kBlocks, kBlockSize, kKvHeads, head_dim});
+  conformance::HostTensor v_cache(TESSERA_DTYPE_F16, {kBlocks, kBlockSize, kKvHeads, head_dim});
+  auto* q_values = reinterpret_cast<float*>(q.bytes().data());
+  for (std::int64_t i = 0; i < n_tokens * kHeads * head_dim; ++i) q_values[i] = normal(generator);
+  for (auto* cache : {&k_cache, &v_cache}) {
+    auto* halves = reinterpret_cast<std::uint16_t*>(cache->bytes().data());
+    for (std::size_t i = 0; i < cache->bytes().size() / 2; ++i)
+      halves[i] = tessera_f32_to_f16(normal(generator));
   }
-  std::vector<std::int32_t> seqs = test_case.seqs, positions = test_case.positions;
-  std::vector<float> out(q.size());
+  // Sequence 0 uses blocks 23, 21, 19, ...; sequence 1 blocks 0, 2, 4, ...
+  conformance::HostTensor block_table(TESSERA_DTYPE_I32, {2, 12});
+  for (int b = 0; b < 12; ++b) {
+    block_table.i32()[b] = 23 - 2 * b;
+    block_table.i32()[12 + b] = 2 * b;
+  }
+  conformance::HostTensor seqs(TESSERA_DTYPE_I32, {n_tokens}), positions(TESSERA_DTYPE_I32, {n_tokens});
+  for (std::int64_t t = 0; t < n_tokens; ++t) {
+    seqs.i32()[t] = test_case.seqs[static_cast<std::size_t>(t)];
+    positions.i32()[t] = test_case.positions[static_cast<std::size_t>(t)];
+  }
+  conformance::HostTensor out(TESSERA_DTYPE_F32, {n_tokens, kHeads, head_dim});
 
   auto backend = runtime::Backend::load(std::string(TESSERA_BACKEND_DIR) + "/libtessera_backend_cpu.so")
                      .value_or_throw();
@@ -67,18 +60,17 @@ std::vector<float> run_at(const std::string& isa, const Case& test_case) {
   tessera_op_call call{};
   call.op = TESSERA_OP_ATTENTION;
   call.n_inputs = 6;
-  call.inputs[0] = make_tensor(q.data(), TESSERA_DTYPE_F32, {n_tokens, kHeads, head_dim}, 4);
-  call.inputs[1] =
-      make_tensor(k_cache.data(), TESSERA_DTYPE_F16, {kBlocks, kBlockSize, kKvHeads, head_dim}, 2);
-  call.inputs[2] =
-      make_tensor(v_cache.data(), TESSERA_DTYPE_F16, {kBlocks, kBlockSize, kKvHeads, head_dim}, 2);
-  call.inputs[3] = make_tensor(block_table.data(), TESSERA_DTYPE_I32, {2, 12}, 4);
-  call.inputs[4] = make_tensor(seqs.data(), TESSERA_DTYPE_I32, {n_tokens}, 4);
-  call.inputs[5] = make_tensor(positions.data(), TESSERA_DTYPE_I32, {n_tokens}, 4);
-  call.output = make_tensor(out.data(), TESSERA_DTYPE_F32, {n_tokens, kHeads, head_dim}, 4);
+  call.inputs[0] = q.view();
+  call.inputs[1] = k_cache.view();
+  call.inputs[2] = v_cache.view();
+  call.inputs[3] = block_table.view();
+  call.inputs[4] = seqs.view();
+  call.inputs[5] = positions.view();
+  call.output = out.view();
   call.params.attention.scale = 0.125f;
   EXPECT_TRUE(stream->run(call).ok()) << isa;
-  return out;
+  const auto* values = reinterpret_cast<const float*>(out.bytes().data());
+  return std::vector<float>(values, values + n_tokens * kHeads * head_dim);
 }
 
 TEST(AttentionBits, EveryLevelGivesTheScalarBits) {
