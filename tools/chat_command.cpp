@@ -2,10 +2,8 @@
 // Lines starting with / are commands: /reset clears the conversation, /exit leaves. Works on a
 // terminal and on a pipe (one user message per line).
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <unistd.h>
 
@@ -15,6 +13,7 @@
 #include "engine/engine.h"
 #include "tokenizer/stream_decoder.h"
 #include "tools/command.h"
+#include "tools/text_file.h"
 
 namespace tessera::cli {
 
@@ -31,13 +30,7 @@ struct ChatSettings {
 };
 
 Result<std::string> read_template(const ChatSettings& settings, const engine::Engine& engine) {
-  if (!settings.template_file.empty()) {
-    std::ifstream stream(settings.template_file, std::ios::binary);
-    if (!stream) return make_error(ErrorCode::kIo, "{}: cannot open", settings.template_file);
-    std::ostringstream contents;
-    contents << stream.rdbuf();
-    return contents.str();
-  }
+  if (!settings.template_file.empty()) return read_text_file(settings.template_file);
   auto source = engine.file().get_string("tokenizer.chat_template");
   if (!source.ok()) {
     return make_error(ErrorCode::kNotFound, "{}: the model has no tokenizer.chat_template; pass --chat-template-file",

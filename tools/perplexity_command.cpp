@@ -1,11 +1,7 @@
 // `tessera perplexity`: mean log-likelihood and perplexity of a text, window by window (the windows
 // and the scoring are described in src/engine/perplexity.h).
-#include <cstdint>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
@@ -14,6 +10,7 @@
 #include "engine/engine.h"
 #include "engine/perplexity.h"
 #include "tools/command.h"
+#include "tools/text_file.h"
 
 namespace tessera::cli {
 
@@ -31,25 +28,12 @@ struct PerplexitySettings {
 
 int perplexity(PerplexitySettings settings) {
   if (!settings.file.empty()) {
-    // A text file of bounded size: not a directory, a device or a pipe that never ends.
-    constexpr std::uintmax_t kMaxTextBytes = std::uintmax_t{64} << 20;
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(settings.file, error)) {
-      std::fprintf(stderr, "tessera: %s: not a readable regular file\n", settings.file.c_str());
+    auto contents = read_text_file(settings.file);
+    if (!contents.ok()) {
+      std::fprintf(stderr, "tessera: %s\n", contents.error().to_string().c_str());
       return 1;
     }
-    const std::uintmax_t size = std::filesystem::file_size(settings.file, error);
-    if (error || size > kMaxTextBytes) {
-      std::fprintf(stderr, "tessera: %s: larger than %ju bytes\n", settings.file.c_str(), kMaxTextBytes);
-      return 1;
-    }
-    std::ifstream stream(settings.file, std::ios::binary);
-    std::ostringstream contents;
-    if (size > 0 && (!stream || !(contents << stream.rdbuf()))) {
-      std::fprintf(stderr, "tessera: %s: cannot read\n", settings.file.c_str());
-      return 1;
-    }
-    settings.text = contents.str();
+    settings.text = std::move(contents.value());
   }
   if (settings.text.empty()) {
     std::fprintf(stderr, "tessera: the text is empty\n");

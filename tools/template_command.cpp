@@ -2,14 +2,13 @@
 // the chat template renders for the given variables, as Python jinja2 under transformers would.
 #include <cstdio>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "chat/chat_template.h"
 #include "command.h"
+#include "text_file.h"
 
 namespace tessera::cli {
 namespace {
@@ -20,13 +19,12 @@ struct TemplateRenderOptions {
   std::string now;
 };
 
+// The file's contents into `out`; false when it cannot be read (or is over the size bound).
 bool read_text(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  out = buffer.str();
-  return !in.bad();
+  auto contents = read_text_file(path);
+  if (!contents.ok()) return false;
+  out = std::move(contents.value());
+  return true;
 }
 
 // Keeps an error on one line of stderr.

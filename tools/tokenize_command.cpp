@@ -1,8 +1,6 @@
 // `tessera tokenize`: print the token ids of a text as a JSON array.
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
@@ -11,6 +9,7 @@
 #include "formats/gguf_reader.h"
 #include "tokenizer/tokenizer.h"
 #include "tools/command.h"
+#include "tools/text_file.h"
 
 namespace tessera::cli {
 
@@ -27,14 +26,12 @@ struct TokenizeSettings {
 int tokenize(const TokenizeSettings& settings) {
   std::string text = settings.text;
   if (!settings.file.empty()) {
-    std::ifstream stream(settings.file, std::ios::binary);
-    if (!stream) {
-      std::fprintf(stderr, "tessera: %s: cannot open\n", settings.file.c_str());
+    auto contents = read_text_file(settings.file);
+    if (!contents.ok()) {
+      std::fprintf(stderr, "tessera: %s\n", contents.error().to_string().c_str());
       return 1;
     }
-    std::ostringstream contents;
-    contents << stream.rdbuf();
-    text = contents.str();
+    text = std::move(contents.value());
   }
   auto file = gguf::File::open(settings.model);
   if (!file.ok()) {
