@@ -27,6 +27,8 @@ expect_failure "perplexity with a file and a text" "$tessera" perplexity -f "$sc
 expect_failure "perplexity on a bad file" "$tessera" perplexity -m "$scratch/huge.gguf" --text "hello there"
 expect_failure "perplexity of a folder" "$tessera" perplexity -f "$scratch"
 expect_failure "perplexity of a device" "$tessera" perplexity -f /dev/zero
+expect_failure "tokenize of a device" "$tessera" tokenize --file /dev/zero
+expect_failure "tokenize of a folder" "$tessera" tokenize --file "$scratch"
 # A context past the model's trained one would only grow the KV cache: refused before allocating it.
 model="$root/models/SmolLM2-135M-Instruct.Q4_1.gguf"
 if [ -f "$model" ]; then
