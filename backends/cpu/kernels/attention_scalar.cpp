@@ -90,10 +90,22 @@ void round_to_f16(float* target, const float* source, int64_t n, float factor) {
   for (int64_t i = 0; i < n; ++i) target[i] = tessera_f16_to_f32(tessera_f32_to_f16(source[i] * factor));
 }
 
-const tessera_attention_kernels kScalarAttention = {
-    scores<dot_f32>,      scores<dot_f16_sixteen_lanes>, scores<dot_f16_four_accumulators>,
-    accumulate<load_f32>, accumulate<load_f16>,          exp_sum,
-    round_to_f16};
+float max_value(const float* x, int64_t n) {
+  float max = -INFINITY;
+  for (int64_t i = 0; i < n; ++i) max = std::fmax(max, x[i]);
+  return max;
+}
+
+const tessera_attention_kernels kScalarAttention = {scores<dot_f32>,
+                                                    scores<dot_f16_sixteen_lanes>,
+                                                    scores<dot_f16_four_accumulators>,
+                                                    accumulate<load_f32>,
+                                                    accumulate<load_f16>,
+                                                    exp_sum,
+                                                    round_to_f16,
+                                                    max_value,
+                                                    nullptr,
+                                                    nullptr};
 
 }  // namespace
 

@@ -12,6 +12,7 @@ const tessera_dot_kernels* avx2_dot_kernels() { return nullptr; }
 const tessera_dot_kernels* avx512_dot_kernels() { return nullptr; }
 tessera_quantize_row_fn avx2_quantize_row() { return nullptr; }
 const tessera_attention_kernels* avx2_attention_kernels() { return nullptr; }
+const tessera_attention_kernels* avx512_attention_kernels() { return nullptr; }
 const tessera_activation_kernels* avx2_activation_kernels() { return nullptr; }
 tessera_rope_rotate_fn avx2_rope_rotate() { return nullptr; }
 const tessera_packed_kernels* avx2_packed_kernels() { return nullptr; }

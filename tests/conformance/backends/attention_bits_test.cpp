@@ -1,7 +1,8 @@
 // Attention over an F16 cache gives the same bits at every instruction-set level: the F16 products
-// are exact, and every level adds them in the orders fixed by kernels/attention_kernels.h. Covers a
-// prompt batch (sixteen-lane dot products) and single tokens (four accumulators), head sizes with and
-// without a multiple of 16, GQA, and a block table that scatters the blocks.
+// are exact, and every level adds them in the orders fixed by kernels/attention_kernels.h. Covers
+// prompt batches (sixteen-lane dot products, by blocks of queries where the level has block kernels)
+// and single tokens (four accumulators), head sizes with and without a multiple of 16, GQA, and a
+// block table that scatters the blocks.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -90,11 +91,19 @@ TEST(AttentionBits, EveryLevelGivesTheScalarBits) {
       prompt.positions.push_back(p);
     }
     cases.push_back(prompt);
+    // A prompt that starts past position 0 in sequence 1, long enough for full tiles of queries and keys.
+    Case continued{head_dim, {}, {}};
+    for (int p = 37; p < 150; ++p) {
+      continued.seqs.push_back(1);
+      continued.positions.push_back(p);
+    }
+    cases.push_back(continued);
     for (int position : {0, 5, 63, 64, 150, 191}) cases.push_back(Case{head_dim, {1}, {position}});
   }
   for (const Case& test_case : cases) {
     const auto scalar = run_at("scalar", test_case);
-    for (const char* isa : {"avx2"}) {  // attention has no AVX-512 level of its own
+    // The backend caps a level at what the CPU has: without AVX-512 the last run repeats AVX2's.
+    for (const char* isa : {"avx2", "avx512"}) {
       const auto vector = run_at(isa, test_case);
       for (std::size_t i = 0; i < scalar.size(); ++i) {
         ASSERT_EQ(std::memcmp(&scalar[i], &vector[i], 4), 0)

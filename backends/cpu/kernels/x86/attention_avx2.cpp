@@ -237,13 +237,28 @@ void round_to_f16(float* target, const float* source, int64_t n, float factor) {
   }
 }
 
+float max_value(const float* x, int64_t n) {
+  __m256 max8 = _mm256_set1_ps(-INFINITY);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) max8 = _mm256_max_ps(_mm256_loadu_ps(x + i), max8);  // NaN keeps max8
+  alignas(32) float maxima[8];
+  _mm256_store_ps(maxima, max8);
+  float max = -INFINITY;
+  for (float value : maxima) max = __builtin_fmaxf(max, value);
+  for (; i < n; ++i) max = __builtin_fmaxf(max, x[i]);
+  return max;
+}
+
 const tessera_attention_kernels kAvx2Attention = {scores_by_row<dot_f32>,
                                                   scores_f16_sixteen_lanes,
                                                   scores_by_row<dot_f16_four_accumulators>,
                                                   accumulate<load_single8_at, single_to_float>,
                                                   accumulate<load_half8_at, half_to_float>,
                                                   avx2_exp_sum,
-                                                  round_to_f16};
+                                                  round_to_f16,
+                                                  max_value,
+                                                  nullptr,
+                                                  nullptr};
 
 }  // namespace
 
