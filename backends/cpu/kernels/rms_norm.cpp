@@ -1,4 +1,5 @@
 // RMS_NORM: out = x / sqrt(mean(x^2) + epsilon) * weight; x [.., n], weight [n] optional.
+#include <algorithm>
 #include <cmath>
 
 #include "cpu_backend.h"
@@ -17,26 +18,40 @@ tessera_status kernel_rms_norm(void* stream_handle, const tessera_op_call* call)
   const float* weight = nullptr;  // [n]
   if (call->n_inputs == 2) {
     if (auto status = check_tensor("rms_norm", "weight", call->inputs[1], TESSERA_DTYPE_F32)) return status;
-    if (row_count(call->inputs[1]) != 1 || row_length(call->inputs[1]) != n) return invalid("rms_norm: weight must be [{}]", n);
+    if (row_count(call->inputs[1]) != 1 || row_length(call->inputs[1]) != n)
+      return invalid("rms_norm: weight must be [{}]", n);
     weight = static_cast<const float*>(call->inputs[1].data);
   }
   const float epsilon = call->params.epsilon;
-  parallel_for(stream, row_count(x), n * 2, [&](int64_t begin, int64_t end) {
-    for (int64_t row = begin; row < end; ++row) {
-      const auto* in = reinterpret_cast<const float*>(row_pointer(x, row));
-      auto* out = reinterpret_cast<float*>(row_pointer(call->output, row));
-      double sum = 0.0;
-      // Squares rounded to F32, summed in double (as GGUF runtimes do).
-      for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(in[i] * in[i]);
-      const float mean = static_cast<float>(sum / static_cast<double>(n));
-      const float inverse = 1.0f / std::sqrt(mean + epsilon);
-      if (weight != nullptr) {
-        for (int64_t i = 0; i < n; ++i) out[i] = in[i] * inverse * weight[i];
-      } else {
-        for (int64_t i = 0; i < n; ++i) out[i] = in[i] * inverse;
-      }
-    }
-  });
+  // Squares rounded to F32, summed in double one after the other (as GGUF runtimes do). That sum is a
+  // chain of dependent additions, so four rows go together to overlap their chains.
+  constexpr int64_t kRowsTogether = 4;
+  const int64_t rows = row_count(x);
+  parallel_for(stream, (rows + kRowsTogether - 1) / kRowsTogether, n * 2 * kRowsTogether,
+               [&](int64_t begin, int64_t end) {
+                 for (int64_t group = begin; group < end; ++group) {
+                   const int64_t first = group * kRowsTogether;
+                   const int64_t count = std::min(kRowsTogether, rows - first);
+                   const float* in[kRowsTogether];
+                   double sums[kRowsTogether] = {};
+                   for (int64_t r = 0; r < kRowsTogether; ++r)
+                     in[r] = reinterpret_cast<const float*>(row_pointer(x, first + std::min(r, count - 1)));
+                   for (int64_t i = 0; i < n; ++i) {
+                     for (int64_t r = 0; r < kRowsTogether; ++r)
+                       sums[r] += static_cast<double>(in[r][i] * in[r][i]);
+                   }
+                   for (int64_t r = 0; r < count; ++r) {
+                     auto* out = reinterpret_cast<float*>(row_pointer(call->output, first + r));
+                     const float mean = static_cast<float>(sums[r] / static_cast<double>(n));
+                     const float inverse = 1.0f / std::sqrt(mean + epsilon);
+                     if (weight != nullptr) {
+                       for (int64_t i = 0; i < n; ++i) out[i] = in[r][i] * inverse * weight[i];
+                     } else {
+                       for (int64_t i = 0; i < n; ++i) out[i] = in[r][i] * inverse;
+                     }
+                   }
+                 }
+               });
   return TESSERA_STATUS_OK;
 }
 
