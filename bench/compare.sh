@@ -2,18 +2,20 @@
 # Side-by-side speed of Tessera and llama.cpp on the same model files and thread count, in one run.
 # llama.cpp is built from the pinned llama-cpp-python sdist (PyPI) into a scratch folder that is never
 # committed. Runs are interleaved (llama.cpp, tessera, llama.cpp) so drift shows up in the spread.
+# On machines whose speed drifts (shared hosts), -k repeats that triple: each round gives its own ratio,
+# and the table shows the median round with the range of the ratios over all rounds.
 #
-# Usage: bench/compare.sh [-t THREADS] [-p 512] [-n 128] [-r 3] MODEL.gguf...
+# Usage: bench/compare.sh [-t THREADS] [-p 512] [-n 128] [-r 3] [-k ROUNDS] MODEL.gguf...
 set -euo pipefail
-threads=2; prompt=512; generated=128; repetitions=3
-while getopts "t:p:n:r:" option; do
+threads=2; prompt=512; generated=128; repetitions=3; rounds=1
+while getopts "t:p:n:r:k:" option; do
   case "$option" in
     t) threads="$OPTARG" ;; p) prompt="$OPTARG" ;; n) generated="$OPTARG" ;; r) repetitions="$OPTARG" ;;
-    *) exit 1 ;;
+    k) rounds="$OPTARG" ;; *) exit 1 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { echo "usage: $0 [-t N] [-p N] [-n N] [-r N] MODEL.gguf..."; exit 1; }
+[ $# -ge 1 ] || { echo "usage: $0 [-t N] [-p N] [-n N] [-r N] [-k ROUNDS] MODEL.gguf..."; exit 1; }
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="${TESSERA_SCRATCH:-$root/scratch}"
@@ -41,23 +43,36 @@ tessera_run() {
 }
 
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), threads $threads, $(date -u +%Y-%m-%d)"
-echo "llama.cpp from llama-cpp-python $peer_version; pp$prompt / tg$generated, $repetitions repetitions each"
+echo "llama.cpp from llama-cpp-python $peer_version; pp$prompt / tg$generated, $repetitions repetitions each, $rounds round(s)"
 echo
 echo "| model | llama.cpp pp | tessera pp | pp ratio | llama.cpp tg | tessera tg | tg ratio | tg % of read bw |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for model in "$@"; do
-  read -r peer_pp_1 peer_tg_1 < <(peer_run "$model")
-  read -r own_pp own_tg bandwidth fraction < <(tessera_run "$model")
-  read -r peer_pp_2 peer_tg_2 < <(peer_run "$model")
-  python3 - "$model" "$peer_pp_1" "$peer_pp_2" "$own_pp" "$peer_tg_1" "$peer_tg_2" "$own_tg" "$fraction" <<'PYTHON'
-import os, sys
+  rows=()  # one "peer_pp_1 peer_pp_2 own_pp peer_tg_1 peer_tg_2 own_tg fraction" per round
+  for ((round = 0; round < rounds; ++round)); do
+    read -r peer_pp_1 peer_tg_1 < <(peer_run "$model")
+    read -r own_pp own_tg bandwidth fraction < <(tessera_run "$model")
+    read -r peer_pp_2 peer_tg_2 < <(peer_run "$model")
+    rows+=("$peer_pp_1 $peer_pp_2 $own_pp $peer_tg_1 $peer_tg_2 $own_tg $fraction")
+  done
+  python3 - "$model" "${rows[@]}" <<'PYTHON'
+import os, statistics, sys
 name = os.path.basename(sys.argv[1])
-peer_pp = (float(sys.argv[2]) + float(sys.argv[3])) / 2
-own_pp = float(sys.argv[4])
-peer_tg = (float(sys.argv[5]) + float(sys.argv[6])) / 2
-own_tg = float(sys.argv[7])
-fraction = float(sys.argv[8])
-print(f"| {name} | {peer_pp:.1f} ({sys.argv[2]:.6s}/{sys.argv[3]:.6s}) | {own_pp:.1f} | {own_pp / peer_pp:.2f} | "
-      f"{peer_tg:.1f} ({sys.argv[5]:.6s}/{sys.argv[6]:.6s}) | {own_tg:.1f} | {own_tg / peer_tg:.2f} | {100 * fraction:.0f}% |")
+rounds = [[float(value) for value in row.split()] for row in sys.argv[2:]]
+
+def column(first_peer, own):
+    """The round with the median ratio, shown as peer (first/second) own ratio, plus the ratio range."""
+    ratios = [row[own] / ((row[first_peer] + row[first_peer + 1]) / 2) for row in rounds]
+    middle = sorted(range(len(rounds)), key=lambda index: ratios[index])[(len(rounds) - 1) // 2]
+    row = rounds[middle]
+    peer = (row[first_peer] + row[first_peer + 1]) / 2
+    text = f"{peer:.1f} ({row[first_peer]:.1f}/{row[first_peer + 1]:.1f}) | {row[own]:.1f} | {ratios[middle]:.2f}"
+    if len(rounds) > 1:
+        text += f" ({min(ratios):.2f}..{max(ratios):.2f})"
+    return text, middle
+
+pp, _ = column(0, 2)
+tg, middle = column(3, 5)
+print(f"| {name} | {pp} | {tg} | {100 * rounds[middle][6]:.0f}% |")
 PYTHON
 done
