@@ -7,8 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/backend.h"
-#include "runtime/device.h"
+#include "cpu_at_level.h"
 
 namespace tessera {
 namespace {
@@ -25,11 +24,8 @@ tessera_tensor row_tensor(float* data, std::int64_t n) {
   return tensor;
 }
 
-std::vector<float> run_at(const std::string& isa, std::int32_t op, std::vector<float> gate, std::vector<float> up) {
-  auto backend = runtime::Backend::load(std::string(TESSERA_BACKEND_DIR) + "/libtessera_backend_cpu.so").value_or_throw();
-  EXPECT_TRUE(backend->configure("isa", isa).ok());
-  runtime::Device device(backend, 0);
-  auto stream = runtime::Stream::create(device).value_or_throw();
+std::vector<float> run_at(const std::string& isa, std::int32_t op, std::vector<float> gate,
+                          std::vector<float> up) {
   const auto n = static_cast<std::int64_t>(gate.size());
   std::vector<float> out(gate.size());
   tessera_op_call call{};
@@ -38,14 +34,15 @@ std::vector<float> run_at(const std::string& isa, std::int32_t op, std::vector<f
   call.inputs[0] = row_tensor(gate.data(), n);
   call.inputs[1] = row_tensor(up.data(), n);
   call.output = row_tensor(out.data(), n);
-  EXPECT_TRUE(stream->run(call).ok());
+  run_cpu_at_level(isa, call);
   return out;
 }
 
 TEST(ActivationBits, EveryLevelGivesTheScalarBits) {
   std::vector<float> gate, up;
   for (int i = -40000; i < 40000; ++i) gate.push_back(static_cast<float>(i) * 0.0031f);  // -124 .. 124
-  for (float special : {-200.0f, -100.0f, -88.5f, -87.0f, 0.0f, -0.0f, 1e-30f, 87.0f, 90.0f, 200.0f, INFINITY, -INFINITY}) {
+  for (float special :
+       {-200.0f, -100.0f, -88.5f, -87.0f, 0.0f, -0.0f, 1e-30f, 87.0f, 90.0f, 200.0f, INFINITY, -INFINITY}) {
     gate.push_back(special);
   }
   while (gate.size() % 8 != 3) gate.push_back(0.5f);  // and a tail shorter than a register
@@ -56,7 +53,8 @@ TEST(ActivationBits, EveryLevelGivesTheScalarBits) {
       const auto vector = run_at(isa, op, gate, up);
       for (std::size_t i = 0; i < gate.size(); ++i) {
         ASSERT_EQ(std::memcmp(&scalar[i], &vector[i], 4), 0)
-            << "op " << op << " at " << isa << ": x = " << gate[i] << " gives " << vector[i] << ", scalar " << scalar[i];
+            << "op " << op << " at " << isa << ": x = " << gate[i] << " gives " << vector[i] << ", scalar "
+            << scalar[i];
       }
     }
   }

@@ -10,9 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "cpu_at_level.h"
 #include "ops/conformance/host_tensor.h"
-#include "runtime/backend.h"
-#include "runtime/device.h"
 #include "tessera/block_formats.h"
 
 namespace tessera {
@@ -53,11 +52,6 @@ std::vector<float> run_at(const std::string& isa, const Case& test_case) {
   }
   conformance::HostTensor out(TESSERA_DTYPE_F32, {n_tokens, kHeads, head_dim});
 
-  auto backend = runtime::Backend::load(std::string(TESSERA_BACKEND_DIR) + "/libtessera_backend_cpu.so")
-                     .value_or_throw();
-  EXPECT_TRUE(backend->configure("isa", isa).ok());
-  runtime::Device device(backend, 0);
-  auto stream = runtime::Stream::create(device).value_or_throw();
   tessera_op_call call{};
   call.op = TESSERA_OP_ATTENTION;
   call.n_inputs = 6;
@@ -69,7 +63,7 @@ std::vector<float> run_at(const std::string& isa, const Case& test_case) {
   call.inputs[5] = positions.view();
   call.output = out.view();
   call.params.attention.scale = 0.125f;
-  EXPECT_TRUE(stream->run(call).ok()) << isa;
+  run_cpu_at_level(isa, call);
   const auto* values = reinterpret_cast<const float*>(out.bytes().data());
   return std::vector<float>(values, values + n_tokens * kHeads * head_dim);
 }

@@ -7,9 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "cpu_at_level.h"
 #include "ops/conformance/host_tensor.h"
-#include "runtime/backend.h"
-#include "runtime/device.h"
 
 namespace tessera {
 namespace {
@@ -26,11 +25,6 @@ std::vector<float> run_at(const std::string& isa, tessera_rope_mode mode, int n_
   conformance::HostTensor positions(TESSERA_DTYPE_I32, {kTokens});
   const std::int32_t position_values[kTokens] = {0, 1, 5, 63, 1000, 4095, 32767};
   for (std::int64_t t = 0; t < kTokens; ++t) positions.i32()[t] = position_values[t];
-  auto backend = runtime::Backend::load(std::string(TESSERA_BACKEND_DIR) + "/libtessera_backend_cpu.so")
-                     .value_or_throw();
-  EXPECT_TRUE(backend->configure("isa", isa).ok());
-  runtime::Device device(backend, 0);
-  auto stream = runtime::Stream::create(device).value_or_throw();
   tessera_op_call call{};
   call.op = TESSERA_OP_ROPE;
   call.n_inputs = 2;
@@ -41,7 +35,7 @@ std::vector<float> run_at(const std::string& isa, tessera_rope_mode mode, int n_
   call.params.rope.n_rot = n_rot;
   call.params.rope.freq_base = 10000.0f;
   call.params.rope.freq_scale = 0.5f;
-  EXPECT_TRUE(stream->run(call).ok()) << isa;
+  run_cpu_at_level(isa, call);
   const auto* values = reinterpret_cast<const float*>((in_place ? x : out).bytes().data());
   return std::vector<float>(values, values + kTokens * kHeads * kHeadDim);
 }
