@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "ops/conformance/host_tensor.h"
 #include "runtime/backend.h"
 #include "runtime/device.h"
-#include "tensor/dtype.h"
 #include "tensor/quantize.h"
 
 namespace {
@@ -24,26 +24,10 @@ std::shared_ptr<runtime::Backend>& backend() {
   return loaded;
 }
 
-tessera_tensor describe(void* data, DType dtype, std::int64_t rows, std::int64_t n) {
-  tessera_tensor tensor{};
-  tensor.data = data;
-  tensor.dtype = static_cast<std::int32_t>(dtype);
-  tensor.n_dims = 2;
-  tensor.shape[0] = rows;
-  tensor.shape[1] = n;
-  tensor.stride[1] = dtype_info(dtype).block_size == 1 ? dtype_info(dtype).block_bytes : 0;
-  tensor.stride[0] = static_cast<std::int64_t>(*row_bytes(dtype, n));
-  return tensor;
-}
-
 void matmul(benchmark::State& state, DType dtype, bool pack) {
   const std::int64_t n_out = 576, n_in = 1536, m = state.range(0);
-  std::vector<float> values(static_cast<std::size_t>(n_out * n_in));
-  std::uint64_t seed = 1;
-  for (auto& value : values) {
-    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-    value = static_cast<float>(static_cast<std::int64_t>(seed >> 40) % 2001 - 1000) / 1000.0f;
-  }
+  conformance::Random random(1);
+  const std::vector<float> values = conformance::uniform_values(n_out * n_in, random, -1.0f, 1.0f);
   auto weight_bytes = quantize(dtype, values).value_or_throw();
   std::vector<float> x(static_cast<std::size_t>(m * n_in), 0.5f), out(static_cast<std::size_t>(m * n_out));
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = values[i % values.size()];
@@ -52,9 +36,10 @@ void matmul(benchmark::State& state, DType dtype, bool pack) {
   tessera_op_call call{};
   call.op = TESSERA_OP_MATMUL;
   call.n_inputs = 2;
-  call.inputs[0] = describe(weight_bytes.data(), dtype, n_out, n_in);
-  call.inputs[1] = describe(x.data(), DType::kF32, m, n_in);
-  call.output = describe(out.data(), DType::kF32, m, n_out);
+  call.inputs[0] =
+      conformance::matrix_view(weight_bytes.data(), static_cast<std::int32_t>(dtype), n_out, n_in);
+  call.inputs[1] = conformance::matrix_view(x.data(), TESSERA_DTYPE_F32, m, n_in);
+  call.output = conformance::matrix_view(out.data(), TESSERA_DTYPE_F32, m, n_out);
   runtime::PackedWeight packed;
   if (pack) {
     packed = runtime::pack_weight(device, TESSERA_OP_MATMUL, call.inputs[0]).value_or_throw();
@@ -76,7 +61,8 @@ void matmul(benchmark::State& state, DType dtype, bool pack) {
 }
 
 void register_all() {
-  for (DType dtype : {DType::kQ4_1, DType::kQ8_0, DType::kQ4_K, DType::kQ4_0, DType::kQ5_0, DType::kQ6_K, DType::kF16}) {
+  for (DType dtype :
+       {DType::kQ4_1, DType::kQ8_0, DType::kQ4_K, DType::kQ4_0, DType::kQ5_0, DType::kQ6_K, DType::kF16}) {
     for (bool pack : {true, false}) {
       const std::string name =
           "matmul_576x1536/" + std::string(dtype_name(dtype)) + (pack ? "/packed" : "/plain");

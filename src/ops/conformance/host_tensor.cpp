@@ -9,7 +9,8 @@
 
 namespace tessera::conformance {
 
-HostTensor::HostTensor(std::int32_t dtype, std::initializer_list<std::int64_t> shape, std::int64_t row_padding)
+HostTensor::HostTensor(std::int32_t dtype, std::initializer_list<std::int64_t> shape,
+                       std::int64_t row_padding)
     : HostTensor(dtype, std::vector<std::int64_t>(shape), row_padding) {}
 
 HostTensor::HostTensor(std::int32_t dtype, const std::vector<std::int64_t>& shape, std::int64_t row_padding) {
@@ -20,7 +21,8 @@ HostTensor::HostTensor(std::int32_t dtype, const std::vector<std::int64_t>& shap
   for (int dim = 0; dim < layout_.n_dims; ++dim) layout_.shape[dim] = shape[static_cast<std::size_t>(dim)];
   // Innermost stride is one element (0 for block types, as tensor/tensor.h writes it).
   layout_.stride[last] = info.block_size == 1 ? info.block_bytes : 0;
-  std::int64_t span = shape[static_cast<std::size_t>(last)] / info.block_size * info.block_bytes + row_padding;
+  std::int64_t span =
+      shape[static_cast<std::size_t>(last)] / info.block_size * info.block_bytes + row_padding;
   for (int dim = last - 1; dim >= 0; --dim) {
     layout_.stride[dim] = span;
     span *= shape[static_cast<std::size_t>(dim)];
@@ -53,6 +55,26 @@ float Random::uniform(float low, float high) {
   return static_cast<float>(low + (high - low) * unit);
 }
 
+tessera_tensor matrix_view(void* data, std::int32_t dtype, std::int64_t rows, std::int64_t n,
+                           std::int64_t row_bytes) {
+  const auto& info = dtype_info(static_cast<DType>(dtype));
+  tessera_tensor tensor{};
+  tensor.data = data;
+  tensor.dtype = dtype;
+  tensor.n_dims = 2;
+  tensor.shape[0] = rows;
+  tensor.shape[1] = n;
+  tensor.stride[1] = info.block_size == 1 ? info.block_bytes : 0;
+  tensor.stride[0] = row_bytes > 0 ? row_bytes : n / info.block_size * info.block_bytes;
+  return tensor;
+}
+
+std::vector<float> uniform_values(std::int64_t count, Random& random, float low, float high) {
+  std::vector<float> values(static_cast<std::size_t>(count));
+  for (auto& value : values) value = random.uniform(low, high);
+  return values;
+}
+
 void fill_uniform(HostTensor& tensor, Random& random, float low, float high) {
   for (std::int64_t row = 0; row < tensor.rows(); ++row) {
     float* values = tensor.f32_row(row);
@@ -63,11 +85,13 @@ void fill_uniform(HostTensor& tensor, Random& random, float low, float high) {
 void fill_uniform_f16(HostTensor& tensor, Random& random, float low, float high) {
   for (std::int64_t row = 0; row < tensor.rows(); ++row) {
     auto* values = reinterpret_cast<std::uint16_t*>(tensor.row(row));
-    for (std::int64_t i = 0; i < tensor.row_length(); ++i) values[i] = tessera_f32_to_f16(random.uniform(low, high));
+    for (std::int64_t i = 0; i < tensor.row_length(); ++i)
+      values[i] = tessera_f32_to_f16(random.uniform(low, high));
   }
 }
 
-HostTensor make_weight(std::int32_t dtype, std::int64_t rows, std::int64_t n, Random& random, std::vector<float>& values) {
+HostTensor make_weight(std::int32_t dtype, std::int64_t rows, std::int64_t n, Random& random,
+                       std::vector<float>& values) {
   HostTensor weight(dtype, {rows, n});
   values.resize(static_cast<std::size_t>(rows * n));
   std::vector<float> source(static_cast<std::size_t>(n));

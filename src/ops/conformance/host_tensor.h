@@ -46,12 +46,20 @@ class Random {
   std::uint64_t state_;
 };
 
+// A [rows, n] descriptor of `dtype` over memory the caller owns, with HostTensor's strides; rows are
+// row_bytes apart, or back to back when row_bytes is 0.
+tessera_tensor matrix_view(void* data, std::int32_t dtype, std::int64_t rows, std::int64_t n,
+                           std::int64_t row_bytes = 0);
+// `count` values uniform in [low, high).
+std::vector<float> uniform_values(std::int64_t count, Random& random, float low, float high);
+
 // Fills every row of an F32 tensor with uniform values in [low, high).
 void fill_uniform(HostTensor& tensor, Random& random, float low, float high);
 // Fills an F16 tensor with uniform values in [low, high), rounded to half.
 void fill_uniform_f16(HostTensor& tensor, Random& random, float low, float high);
 // A weight [rows, n] of `dtype` quantized from uniform values in [-1, 1); `values` receives the
 // dequantized weight, what the backend must multiply by.
-HostTensor make_weight(std::int32_t dtype, std::int64_t rows, std::int64_t n, Random& random, std::vector<float>& values);
+HostTensor make_weight(std::int32_t dtype, std::int64_t rows, std::int64_t n, Random& random,
+                       std::vector<float>& values);
 
 }  // namespace tessera::conformance

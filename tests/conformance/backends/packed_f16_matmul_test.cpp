@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ops/conformance/host_tensor.h"
 #include "runtime/backend.h"
 #include "runtime/device.h"
 #include "tensor/quantize.h"
@@ -15,26 +16,7 @@
 namespace tessera {
 namespace {
 
-tessera_tensor describe(void* data, DType dtype, std::int64_t rows, std::int64_t n, std::int64_t row_bytes) {
-  tessera_tensor tensor{};
-  tensor.data = data;
-  tensor.dtype = static_cast<std::int32_t>(dtype);
-  tensor.n_dims = 2;
-  tensor.shape[0] = rows;
-  tensor.shape[1] = n;
-  tensor.stride[0] = row_bytes;
-  tensor.stride[1] = dtype == DType::kF32 ? 4 : 2;
-  return tensor;
-}
-
-std::vector<float> random_values(std::int64_t count, std::uint64_t seed, float scale) {
-  std::vector<float> values(static_cast<std::size_t>(count));
-  for (auto& value : values) {
-    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-    value = scale * (static_cast<float>(static_cast<std::int64_t>(seed >> 40) % 2001) / 1000.0f - 1.0f);
-  }
-  return values;
-}
+using conformance::matrix_view;
 
 struct Shape {
   std::int64_t m, n_in, n_out;
@@ -57,20 +39,23 @@ TEST_P(PackedF16Matmul, MatchesThePlainLayoutAndTheReference) {
     for (std::int64_t padding : {0, 5}) {  // output rows n_out or n_out + 5 floats apart
       SCOPED_TRACE(testing::Message() << "m=" << shape.m << " n_in=" << shape.n_in << " n_out=" << shape.n_out
                                       << " padding=" << padding);
-      const std::vector<float> weight_values = random_values(shape.n_out * shape.n_in, 7 + shape.m, 0.05f);
+      conformance::Random random(7 + shape.m * 1000 + shape.n_out);
+      const std::vector<float> weight_values =
+          conformance::uniform_values(shape.n_out * shape.n_in, random, -0.05f, 0.05f);
       auto weight_bytes = quantize(DType::kF16, weight_values).value_or_throw();
       auto weight =
           dequantize(DType::kF16, weight_bytes, shape.n_out * shape.n_in).value_or_throw();  // [n_out, n_in]
-      std::vector<float> x = random_values(shape.m * shape.n_in, 11 + shape.n_out, 3.0f);    // [m, n_in]
+      std::vector<float> x =
+          conformance::uniform_values(shape.m * shape.n_in, random, -3.0f, 3.0f);  // [m, n_in]
       const std::int64_t out_row = shape.n_out + padding;
       std::vector<float> plain(static_cast<std::size_t>(shape.m * out_row), -7.0f);  // [m, n_out + padding]
       std::vector<float> packed(plain.size(), -7.0f);
       tessera_op_call call{};
       call.op = TESSERA_OP_MATMUL;
       call.n_inputs = 2;
-      call.inputs[0] = describe(weight_bytes.data(), DType::kF16, shape.n_out, shape.n_in, shape.n_in * 2);
-      call.inputs[1] = describe(x.data(), DType::kF32, shape.m, shape.n_in, shape.n_in * 4);
-      call.output = describe(plain.data(), DType::kF32, shape.m, shape.n_out, out_row * 4);
+      call.inputs[0] = matrix_view(weight_bytes.data(), TESSERA_DTYPE_F16, shape.n_out, shape.n_in);
+      call.inputs[1] = matrix_view(x.data(), TESSERA_DTYPE_F32, shape.m, shape.n_in);
+      call.output = matrix_view(plain.data(), TESSERA_DTYPE_F32, shape.m, shape.n_out, out_row * 4);
       ASSERT_TRUE(stream->run(call).ok());
 
       auto packed_weight = runtime::pack_weight(device, TESSERA_OP_MATMUL, call.inputs[0]);
