@@ -27,14 +27,12 @@ struct PerplexitySettings {
 };
 
 int perplexity(PerplexitySettings settings) {
-  if (!settings.file.empty()) {
-    auto contents = read_text_file(settings.file);
-    if (!contents.ok()) {
-      std::fprintf(stderr, "tessera: %s\n", contents.error().to_string().c_str());
-      return 1;
-    }
-    settings.text = std::move(contents.value());
+  auto contents = text_or_file(settings.text, settings.file);
+  if (!contents.ok()) {
+    std::fprintf(stderr, "tessera: %s\n", contents.error().to_string().c_str());
+    return 1;
   }
+  settings.text = std::move(contents.value());
   if (settings.text.empty()) {
     std::fprintf(stderr, "tessera: the text is empty\n");
     return 1;

@@ -20,4 +20,9 @@ Result<std::string> read_text_file(const std::string& path, std::size_t max_byte
   return contents;
 }
 
+Result<std::string> text_or_file(const std::string& text, const std::string& file) {
+  if (file.empty()) return text;
+  return read_text_file(file);
+}
+
 }  // namespace tessera::cli

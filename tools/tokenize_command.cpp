@@ -24,14 +24,10 @@ struct TokenizeSettings {
 };
 
 int tokenize(const TokenizeSettings& settings) {
-  std::string text = settings.text;
-  if (!settings.file.empty()) {
-    auto contents = read_text_file(settings.file);
-    if (!contents.ok()) {
-      std::fprintf(stderr, "tessera: %s\n", contents.error().to_string().c_str());
-      return 1;
-    }
-    text = std::move(contents.value());
+  auto text = text_or_file(settings.text, settings.file);
+  if (!text.ok()) {
+    std::fprintf(stderr, "tessera: %s\n", text.error().to_string().c_str());
+    return 1;
   }
   auto file = gguf::File::open(settings.model);
   if (!file.ok()) {
@@ -43,7 +39,7 @@ int tokenize(const TokenizeSettings& settings) {
     std::fprintf(stderr, "tessera: %s\n", tokenizer.error().to_string().c_str());
     return 1;
   }
-  auto ids = (*tokenizer)->encode(text, settings.add_special, settings.parse_special);
+  auto ids = (*tokenizer)->encode(*text, settings.add_special, settings.parse_special);
   fmt::print("{}\n", nlohmann::json(ids).dump());
   return 0;
 }
