@@ -34,6 +34,14 @@ void add_upper_rows(float* rows, int64_t half, int64_t* used, int64_t stride, in
   if (*used > half) *used = half;
 }
 
+// Sums lane rows [0, lane_rows) into row 0 by halves, (r, r + lane_rows / 2) down to (0, 1): for 64 lane
+// rows that is four accumulators of 16 combined as (0 + 2) + (1 + 3), then their lanes pairwise, as
+// kernels/attention_kernels.h fixes. Rows from n_rows on were never written.
+void sum_lane_rows(float* rows, int64_t lane_rows, int64_t n_rows, int64_t stride, int64_t length) {
+  int64_t used = std::min(lane_rows, n_rows);
+  for (int64_t half = lane_rows / 2; half >= 1; half /= 2) add_upper_rows(rows, half, &used, stride, length);
+}
+
 // What both ways of running attention read: the validated operands of one call.
 struct Layout {
   const tessera_tensor* q;
@@ -114,16 +122,7 @@ void attend_by_query(Stream& stream, const Layout& layout, bool half, bool tiled
       // F16: normalised probabilities rounded to F16 weight the F16 values (again exact products).
       if (half) kernels->round_to_f16(scores, scores, n_positions, inverse);
       accumulate(accumulators, head_floats, lane_rows, scores, values, offsets, n_positions, head_dim);
-      // Lanes of position p % 64: four accumulators of 16 lanes, combined as (0 + 2) + (1 + 3).
-      int64_t used = std::min(lane_rows, n_positions);
-      if (lane_rows == 64) {
-        add_upper_rows(accumulators, 32, &used, head_floats, head_dim);
-        add_upper_rows(accumulators, 16, &used, head_floats, head_dim);
-      }
-      // Lanes of position p % 16, summed pairwise.
-      for (int64_t width = lane_rows >= 16 ? 8 : 0; width >= 1; width /= 2) {
-        add_upper_rows(accumulators, width, &used, head_floats, head_dim);
-      }
+      sum_lane_rows(accumulators, lane_rows, n_positions, head_floats, head_dim);
       float* o = output_row(layout, t, h);
       const float output_scale = half ? 1.0f : inverse;
       for (int64_t i = 0; i < head_dim; ++i) o[i] = accumulators[i] * output_scale;
@@ -237,13 +236,10 @@ void attend_by_blocks(Stream& stream, const Layout& layout) {
         continue;
       }
       for (int64_t index = 0; index < n_queries; ++index) {
-        // Lanes of position p % 16, summed pairwise.
         float* accumulators = parts.lanes;
         kernels->accumulate_f16(accumulators, head_floats, 16, parts.scores + index * scores_floats, values,
                                 offsets, parts.n_rows[index], head_dim);
-        int64_t used = std::min<int64_t>(16, parts.n_rows[index]);
-        for (int64_t width = 8; width >= 1; width /= 2)
-          add_upper_rows(accumulators, width, &used, head_floats, head_dim);
+        sum_lane_rows(accumulators, 16, parts.n_rows[index], head_floats, head_dim);
         std::copy(accumulators, accumulators + head_dim, parts.outputs[index]);
       }
     }
