@@ -38,6 +38,10 @@ class Tensor {
   Tensor rows(std::int64_t begin, std::int64_t count) const;
   // The same contiguous memory seen with another shape of equal element count.
   Tensor reshaped(std::initializer_list<std::int64_t> shape) const;
+  // Columns [begin, begin + count) of a 2-D tensor of single elements: rows keep the parent's stride.
+  Tensor columns(std::int64_t begin, std::int64_t count) const;
+  // A 2-D tensor [rows, groups * n] seen as [rows, groups, n], rows keeping their stride.
+  Tensor split_columns(std::int64_t groups) const;
 
  private:
   tessera_tensor descriptor_;

@@ -14,18 +14,15 @@ namespace tessera::engine {
 namespace {
 
 struct DecoderLayer {
-  Tensor attention_norm;  // [hidden]
-  Tensor query;           // [heads * head_dim, hidden]
-  Tensor query_bias;      // [heads * head_dim] with attention_bias, else empty
-  Tensor key;             // [kv_heads * head_dim, hidden]
-  Tensor key_bias;        // [kv_heads * head_dim] with attention_bias, else empty
-  Tensor value;           // [kv_heads * head_dim, hidden]
-  Tensor value_bias;      // [kv_heads * head_dim] with attention_bias, else empty
-  Tensor attention_out;   // [hidden, heads * head_dim]
-  Tensor ffn_norm;        // [hidden]
-  Tensor gate;            // [intermediate, hidden]
-  Tensor up;              // [intermediate, hidden]
-  Tensor down;            // [hidden, intermediate]
+  Tensor attention_norm;                     // [hidden]
+  std::vector<StackedPart> query_key_value;  // query, key, value: [(heads + 2 kv_heads) * head_dim, hidden]
+  Tensor query_bias;                         // [heads * head_dim] with attention_bias, else empty
+  Tensor key_bias;                           // [kv_heads * head_dim] with attention_bias, else empty
+  Tensor value_bias;                         // [kv_heads * head_dim] with attention_bias, else empty
+  Tensor attention_out;                      // [hidden, heads * head_dim]
+  Tensor ffn_norm;                           // [hidden]
+  std::vector<StackedPart> gate_up;          // gate, up: [2 * intermediate, hidden]
+  Tensor down;                               // [hidden, intermediate]
 };
 
 // ---- model ----------------------------------------------------------------------------------------
@@ -97,9 +94,11 @@ Result<void> DecoderModel::load(const gguf::File& file) {
     const std::string block = "blk." + std::to_string(index) + ".";
     DecoderLayer layer;
     TESSERA_ASSIGN_OR_RETURN(layer.attention_norm, weights.load(block + "attn_norm.weight", {hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.query, weights.load_matmul(block + "attn_q.weight", {q_size, hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.key, weights.load_matmul(block + "attn_k.weight", {kv_size, hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.value, weights.load_matmul(block + "attn_v.weight", {kv_size, hidden}));
+    TESSERA_ASSIGN_OR_RETURN(layer.query_key_value,
+                             weights.load_stacked_matmul({{block + "attn_q.weight", q_size},
+                                                          {block + "attn_k.weight", kv_size},
+                                                          {block + "attn_v.weight", kv_size}},
+                                                         hidden));
     if (options_.attention_bias) {
       TESSERA_ASSIGN_OR_RETURN(layer.query_bias, load_bias(weights, file, block + "attn_q.bias", q_size));
       TESSERA_ASSIGN_OR_RETURN(layer.key_bias, load_bias(weights, file, block + "attn_k.bias", kv_size));
@@ -108,9 +107,10 @@ Result<void> DecoderModel::load(const gguf::File& file) {
     TESSERA_ASSIGN_OR_RETURN(layer.attention_out,
                              weights.load_matmul(block + "attn_output.weight", {hidden, q_size}));
     TESSERA_ASSIGN_OR_RETURN(layer.ffn_norm, weights.load(block + "ffn_norm.weight", {hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.gate,
-                             weights.load_matmul(block + "ffn_gate.weight", {intermediate, hidden}));
-    TESSERA_ASSIGN_OR_RETURN(layer.up, weights.load_matmul(block + "ffn_up.weight", {intermediate, hidden}));
+    TESSERA_ASSIGN_OR_RETURN(
+        layer.gate_up,
+        weights.load_stacked_matmul(
+            {{block + "ffn_gate.weight", intermediate}, {block + "ffn_up.weight", intermediate}}, hidden));
     TESSERA_ASSIGN_OR_RETURN(layer.down,
                              weights.load_matmul(block + "ffn_down.weight", {hidden, intermediate}));
     layers_.push_back(layer);
@@ -131,19 +131,19 @@ void DecoderModel::run_layers(Executor& run, const Batch& batch, KvCache& cache,
 
   Tensor x = scratch_.f32("x", {n_tokens, hidden});  // residual stream
   Tensor normed = scratch_.f32("normed", {n_tokens, hidden});
-  Tensor q = scratch_.f32("q", {n_tokens, heads, head_dim});
+  const std::int64_t intermediate = config_.intermediate_size;
+  // [n_tokens, (heads + 2 kv_heads) * head_dim]: each row holds the token's query, key and value
+  Tensor query_key_value = scratch_.f32("query_key_value", {n_tokens, (heads + 2 * kv_heads) * head_dim});
   Tensor q_rotated = scratch_.f32("q_rotated", {n_tokens, heads, head_dim});
-  Tensor k = scratch_.f32("k", {n_tokens, kv_heads, head_dim});
   Tensor k_rotated = scratch_.f32("k_rotated", {n_tokens, kv_heads, head_dim});
-  Tensor v = scratch_.f32("v", {n_tokens, kv_heads, head_dim});
   Tensor attended = scratch_.f32("attended", {n_tokens, heads, head_dim});
   Tensor projected = scratch_.f32("projected", {n_tokens, hidden});
-  Tensor gate = scratch_.f32("gate", {n_tokens, config_.intermediate_size});
-  Tensor up = scratch_.f32("up", {n_tokens, config_.intermediate_size});
-  Tensor activated = scratch_.f32("activated", {n_tokens, config_.intermediate_size});
-  const Tensor q_rows = q.reshaped({n_tokens, heads * head_dim});     // [n_tokens, heads * head_dim]
-  const Tensor k_rows = k.reshaped({n_tokens, kv_heads * head_dim});  // [n_tokens, kv_heads * head_dim]
-  const Tensor v_rows = v.reshaped({n_tokens, kv_heads * head_dim});  // [n_tokens, kv_heads * head_dim]
+  Tensor gate_up = scratch_.f32("gate_up", {n_tokens, 2 * intermediate});  // [n_tokens, 2 * intermediate]
+  Tensor activated = scratch_.f32("activated", {n_tokens, intermediate});
+  const Tensor q_rows = query_key_value.columns(0, heads * head_dim);  // [n_tokens, heads * head_dim]
+  const Tensor k_rows =
+      query_key_value.columns(heads * head_dim, kv_heads * head_dim);  // [n_tokens, kv_heads * head_dim]
+  const Tensor v_rows = query_key_value.columns((heads + kv_heads) * head_dim, kv_heads * head_dim);
 
   const Tensor tokens = scratch_.i32("tokens", batch.tokens);                 // [n_tokens]
   const Tensor positions = scratch_.i32("positions", batch.positions);        // [n_tokens]
@@ -164,16 +164,15 @@ void DecoderModel::run_layers(Executor& run, const Batch& batch, KvCache& cache,
     const DecoderLayer& layer = layers_[index];
     // Attention block.
     run.rms_norm(normed, x, layer.attention_norm, config_.rms_norm_eps);
-    run.matmul(q_rows, layer.query, normed);
-    run.matmul(k_rows, layer.key, normed);
-    run.matmul(v_rows, layer.value, normed);
+    for (const StackedPart& part : layer.query_key_value)
+      run.matmul(query_key_value.columns(part.first_column, part.columns), part.weight, normed);
     if (options_.attention_bias) {
       run.add(q_rows, q_rows, layer.query_bias.reshaped({1, heads * head_dim}));
       run.add(k_rows, k_rows, layer.key_bias.reshaped({1, kv_heads * head_dim}));
       run.add(v_rows, v_rows, layer.value_bias.reshaped({1, kv_heads * head_dim}));
     }
-    run.rope(q_rotated, q, positions, rope);
-    run.rope(k_rotated, k, positions, rope);
+    run.rope(q_rotated, q_rows.split_columns(heads), positions, rope);
+    run.rope(k_rotated, k_rows.split_columns(kv_heads), positions, rope);
     Tensor key_cache = cache.keys(static_cast<int>(index));      // [n_blocks, block_size, kv_heads, head_dim]
     Tensor value_cache = cache.values(static_cast<int>(index));  // [n_blocks, block_size, kv_heads, head_dim]
     run.set_rows(key_cache.reshaped({cache_rows, kv_heads * head_dim}),
@@ -185,9 +184,9 @@ void DecoderModel::run_layers(Executor& run, const Batch& batch, KvCache& cache,
     run.add(x, x, projected);
     // Feed-forward block.
     run.rms_norm(normed, x, layer.ffn_norm, config_.rms_norm_eps);
-    run.matmul(gate, layer.gate, normed);
-    run.matmul(up, layer.up, normed);
-    run.swiglu(activated, gate, up);
+    for (const StackedPart& part : layer.gate_up)
+      run.matmul(gate_up.columns(part.first_column, part.columns), part.weight, normed);
+    run.swiglu(activated, gate_up.columns(0, intermediate), gate_up.columns(intermediate, intermediate));
     run.matmul(projected, layer.down, activated);
     run.add(x, x, projected);
   }
