@@ -104,11 +104,20 @@ float dot_f16_four_accumulators(const float* q, const char* row, int64_t n) {
   return static_cast<float>(sum);
 }
 
-template <float (*dot)(const float*, const char*, int64_t)>
+// Rows are reached through the block table, so the hardware prefetchers see no stream, and in decode the
+// caches of all layers outgrow L2: each row is asked for this many rows ahead of its use.
+constexpr int64_t kPrefetchRows = 32;
+
+void prefetch_row(const char* row, int64_t bytes) {
+  for (int64_t line = 0; line < bytes; line += 64) _mm_prefetch(row + line, _MM_HINT_T0);
+}
+
+template <float (*dot)(const float*, const char*, int64_t), int64_t element_bytes>
 float scores_by_row(const float* query, const char* base, const int64_t* offsets, int64_t n_rows,
                     int64_t head_dim, float scale, float* scores) {
   float max = -INFINITY;
   for (int64_t j = 0; j < n_rows; ++j) {
+    if (j + kPrefetchRows < n_rows) prefetch_row(base + offsets[j + kPrefetchRows], head_dim * element_bytes);
     scores[j] = dot(query, base + offsets[j], head_dim) * scale;
     max = __builtin_fmaxf(max, scores[j]);
   }
@@ -161,10 +170,16 @@ void accumulate_dimensions(float* accumulator, int64_t r, int64_t lane_rows, con
   for (int v = 0; v < vectors; ++v) _mm256_storeu_ps(accumulator + first + 8 * v, sums[v]);
 }
 
-template <__m256 (*load8)(const char*, int64_t), float (*load1)(const char*, int64_t)>
+template <__m256 (*load8)(const char*, int64_t), float (*load1)(const char*, int64_t), int64_t element_bytes>
 void accumulate(float* accumulators, int64_t stride, int64_t lane_rows, const float* weights,
                 const char* base, const int64_t* offsets, int64_t n_rows, int64_t head_dim) {
   for (int64_t r = 0; r < lane_rows && r < n_rows; ++r) {
+    // Lane row r reads rows r, r + lane_rows, ...: with many lane rows (decode) those of lane row
+    // r + kPrefetchRows are fetched now.
+    if (lane_rows > kPrefetchRows && r + kPrefetchRows < lane_rows) {
+      for (int64_t j = r + kPrefetchRows; j < n_rows; j += lane_rows)
+        prefetch_row(base + offsets[j], head_dim * element_bytes);
+    }
     float* accumulator = accumulators + r * stride;
     int64_t i = 0;
     for (; i + 64 <= head_dim; i += 64)
@@ -249,11 +264,11 @@ float max_value(const float* x, int64_t n) {
   return max;
 }
 
-const tessera_attention_kernels kAvx2Attention = {scores_by_row<dot_f32>,
+const tessera_attention_kernels kAvx2Attention = {scores_by_row<dot_f32, 4>,
                                                   scores_f16_sixteen_lanes,
-                                                  scores_by_row<dot_f16_four_accumulators>,
-                                                  accumulate<load_single8_at, single_to_float>,
-                                                  accumulate<load_half8_at, half_to_float>,
+                                                  scores_by_row<dot_f16_four_accumulators, 2>,
+                                                  accumulate<load_single8_at, single_to_float, 4>,
+                                                  accumulate<load_half8_at, half_to_float, 2>,
                                                   avx2_exp_sum,
                                                   round_to_f16,
                                                   max_value,
