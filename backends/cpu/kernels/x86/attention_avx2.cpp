@@ -17,6 +17,12 @@ float horizontal_sum(__m256 value) {
   return _mm_cvtss_f32(sum);
 }
 
+// fmax without the library call GCC emits for it: a NaN argument gives the other one. (Which zero two
+// zeros give does not matter: the maximum is only subtracted from scores before exp.)
+float larger(float a, float b) {
+  return b > a || a != a ? b : a;
+}
+
 // Converts 8 halves at an unaligned address.
 __m256 load_half8(const uint16_t* source) {
   return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(source)));
@@ -119,7 +125,7 @@ float scores_by_row(const float* query, const char* base, const int64_t* offsets
   for (int64_t j = 0; j < n_rows; ++j) {
     if (j + kPrefetchRows < n_rows) prefetch_row(base + offsets[j + kPrefetchRows], head_dim * element_bytes);
     scores[j] = dot(query, base + offsets[j], head_dim) * scale;
-    max = __builtin_fmaxf(max, scores[j]);
+    max = larger(max, scores[j]);
   }
   return max;
 }
@@ -148,10 +154,10 @@ float scores_f16_sixteen_lanes(const float* query, const char* base, const int64
   }
   alignas(16) float maxima[4];
   _mm_store_ps(maxima, max4);
-  float max = __builtin_fmaxf(__builtin_fmaxf(maxima[0], maxima[1]), __builtin_fmaxf(maxima[2], maxima[3]));
+  float max = larger(larger(maxima[0], maxima[1]), larger(maxima[2], maxima[3]));
   for (; j < n_rows; ++j) {
     scores[j] = dot_f16_sixteen_lanes(query, base + offsets[j], head_dim) * scale;
-    max = __builtin_fmaxf(max, scores[j]);
+    max = larger(max, scores[j]);
   }
   return max;
 }
@@ -259,8 +265,8 @@ float max_value(const float* x, int64_t n) {
   alignas(32) float maxima[8];
   _mm256_store_ps(maxima, max8);
   float max = -INFINITY;
-  for (float value : maxima) max = __builtin_fmaxf(max, value);
-  for (; i < n; ++i) max = __builtin_fmaxf(max, x[i]);
+  for (float value : maxima) max = larger(max, value);
+  for (; i < n; ++i) max = larger(max, x[i]);
   return max;
 }
 
