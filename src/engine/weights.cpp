@@ -40,6 +40,10 @@ Result<Tensor> WeightLoader::load(const std::string& name, std::initializer_list
 
 Result<Tensor> WeightLoader::load_matmul(const std::string& name, std::initializer_list<std::int64_t> shape) {
   TESSERA_ASSIGN_OR_RETURN(Tensor plain, load(name, shape));
+  return pack_mapped(plain, name);
+}
+
+Result<Tensor> WeightLoader::pack_mapped(const Tensor& plain, const std::string& name) {
   TESSERA_ASSIGN_OR_RETURN(Tensor packed, pack_for_matmul(plain));
   // The packed copy replaces the mapped bytes, which need not stay resident.
   if (packed.layout() != TESSERA_LAYOUT_PLAIN) file_.drop_tensor_pages(*file_.find_tensor(name));
@@ -80,9 +84,7 @@ Result<std::vector<StackedPart>> WeightLoader::load_stacked_matmul(
       column += rows;
     } else {
       for (std::size_t index = begin; index < end; ++index) {
-        TESSERA_ASSIGN_OR_RETURN(Tensor packed, pack_for_matmul(plain[index]));
-        if (packed.layout() != TESSERA_LAYOUT_PLAIN)
-          file_.drop_tensor_pages(*file_.find_tensor(parts[index].first));
+        TESSERA_ASSIGN_OR_RETURN(Tensor packed, pack_mapped(plain[index], parts[index].first));
         stacked.push_back({packed, column, plain[index].dim(0)});
         column += plain[index].dim(0);
       }

@@ -48,6 +48,8 @@ class WeightLoader {
   std::vector<runtime::Buffer> take_buffers() { return std::move(buffers_); }
 
  private:
+  // pack_for_matmul of the mapped tensor `name`, whose pages are dropped when the backend packed it.
+  Result<Tensor> pack_mapped(const Tensor& plain, const std::string& name);
   // The plain weights, contiguous in memory the host reads, copied one after the other and packed; an
   // empty Tensor when the backend keeps that dtype in the plain layout.
   Result<Tensor> pack_stacked(std::span<const Tensor> plain, std::int64_t rows);
