@@ -57,7 +57,7 @@ struct Layout {
   int64_t max_rows;  // positions the longest query attends to
   float scale;
   const tessera_attention_kernels* kernels;
-  float* scratch;  // per thread, as the scratch_floats function of the path says
+  float* scratch;  // per thread, laid out as the path's *_scratch_part_floats says
 };
 
 int64_t round_to_line(int64_t floats) {
@@ -82,9 +82,9 @@ int64_t lane_rows_of(const Layout& layout, bool half, bool tiled) {
 
 // Per thread: scores [max_rows], a rounded query [head_dim] and lane_rows accumulators [head_dim], each
 // rounded to a cache line.
-int64_t query_scratch_floats(const Layout& layout, bool half, bool tiled, int threads) {
-  return threads * (round_to_line(layout.max_rows) +
-                    (lane_rows_of(layout, half, tiled) + 1) * round_to_line(layout.head_dim));
+int64_t query_scratch_part_floats(const Layout& layout, bool half, bool tiled) {
+  return round_to_line(layout.max_rows) +
+         (lane_rows_of(layout, half, tiled) + 1) * round_to_line(layout.head_dim);
 }
 
 // One (token, head) pair at a time: a dot pass over K, a softmax and a weighted sum of V. Pairs are
@@ -95,7 +95,7 @@ void attend_by_query(Stream& stream, const Layout& layout, bool half, bool tiled
   const int64_t head_dim = layout.head_dim, group = layout.n_head / layout.n_kv_head;
   const int64_t lane_rows = lane_rows_of(layout, half, tiled);
   const int64_t scores_floats = round_to_line(layout.max_rows), head_floats = round_to_line(head_dim);
-  const int64_t per_thread = scores_floats + (lane_rows + 1) * head_floats;
+  const int64_t per_thread = query_scratch_part_floats(layout, half, tiled);
   const auto scores_kernel = !half                         ? kernels->scores_f32
                              : tiled && head_dim % 16 == 0 ? kernels->scores_f16_sixteen_lanes
                                                            : kernels->scores_f16_four_accumulators;
@@ -168,10 +168,6 @@ int64_t block_scratch_part_floats(const Layout& layout, BlockScratch* parts, flo
     parts->outputs = reinterpret_cast<float**>(parts->lanes + sizes[2] + sizes[3]);
   }
   return sizes[0] + sizes[1] + sizes[2] + sizes[3] + sizes[4];
-}
-
-int64_t block_scratch_floats(const Layout& layout, int threads) {
-  return threads * block_scratch_part_floats(layout, nullptr, nullptr);
 }
 
 // One (block of queries, KV head) item at a time, for a prompt batch over an F16 cache: the queries of
@@ -329,6 +325,7 @@ tessera_status kernel_attention(void* stream_handle, const tessera_op_call* call
   // starts at cell 0.
   const bool half = cache_dtype == TESSERA_DTYPE_F16;
   const bool tiled = n_tokens > 1;
+  const bool by_blocks = half && tiled && head_dim % 16 == 0;
   Layout layout{};
   layout.q = &q;
   layout.out = &out;
@@ -345,11 +342,10 @@ tessera_status kernel_attention(void* stream_handle, const tessera_op_call* call
   layout.max_rows = max_pos + 1;
   layout.scale = call->params.attention.scale;
   layout.kernels = kernels;
-  const int64_t offsets_floats = (n_rows * 2 + 15) / 16 * 16;
-  const int64_t scratch_floats =
-      offsets_floats + (half && tiled && head_dim % 16 == 0
-                            ? block_scratch_floats(layout, stream.threads().size())
-                            : query_scratch_floats(layout, half, tiled, stream.threads().size()));
+  const int64_t offsets_floats = round_to_line(n_rows * 2);
+  const int64_t per_thread = by_blocks ? block_scratch_part_floats(layout, nullptr, nullptr)
+                                       : query_scratch_part_floats(layout, half, tiled);
+  const int64_t scratch_floats = offsets_floats + stream.threads().size() * per_thread;
   std::byte* scratch = stream.scratch_bytes(static_cast<size_t>(scratch_floats) * sizeof(float));
   auto* row_offsets = reinterpret_cast<int64_t*>(scratch);
   layout.row_offsets = row_offsets;
@@ -366,7 +362,7 @@ tessera_status kernel_attention(void* stream_handle, const tessera_op_call* call
       row_offsets[first_row[seq] + p] = block * k_cache.stride[0] + p % block_size * k_cache.stride[1];
     }
   }
-  if (half && tiled && head_dim % 16 == 0) {
+  if (by_blocks) {
     attend_by_blocks(stream, layout);
   } else {
     attend_by_query(stream, layout, half, tiled);
