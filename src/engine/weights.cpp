@@ -102,12 +102,10 @@ Result<Tensor> WeightLoader::pack_stacked(std::span<const Tensor> plain, std::in
     bytes.insert(bytes.end(), data, data + weight.byte_size());
   }
   const Tensor together(bytes.data(), first.dtype(), {rows, first.dim(1)});  // [rows, n_in]
-  TESSERA_ASSIGN_OR_RETURN(auto packed,
-                           runtime::pack_weight(device_, TESSERA_OP_MATMUL, together.descriptor()));
-  if (packed.buffer.data() == nullptr) return Tensor();
-  Tensor result = Tensor::packed(packed.tensor, packed.layout);
-  buffers_.push_back(std::move(packed.buffer));
-  return result;
+  TESSERA_ASSIGN_OR_RETURN(Tensor packed, pack_for_matmul(together));
+  // A plain result would point into `bytes`, which end here.
+  if (packed.layout() == TESSERA_LAYOUT_PLAIN) return Tensor();
+  return packed;
 }
 
 Result<Tensor> WeightLoader::load_optional(const std::string& name,
