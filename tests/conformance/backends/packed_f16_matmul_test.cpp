@@ -7,9 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "cpu_at_level.h"
 #include "ops/conformance/host_tensor.h"
-#include "runtime/backend.h"
-#include "runtime/device.h"
 #include "tensor/quantize.h"
 #include "tessera/block_formats.h"
 
@@ -25,11 +24,7 @@ struct Shape {
 class PackedF16Matmul : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PackedF16Matmul, MatchesThePlainLayoutAndTheReference) {
-  auto backend = runtime::Backend::load(std::string(TESSERA_BACKEND_DIR) + "/libtessera_backend_cpu.so");
-  ASSERT_TRUE(backend.ok()) << backend.error().to_string();
-  ASSERT_TRUE(backend.value()->configure("isa", GetParam()).ok());
-  ASSERT_TRUE(backend.value()->configure("threads", "2").ok());
-  runtime::Device device(backend.value(), 0);
+  runtime::Device device(load_cpu_at_level(GetParam(), "2"), 0);
   auto stream = runtime::Stream::create(device).value_or_throw();
   // Decode and prefill batches; odd n_in and n_out (partial groups and tiles); n_in past one k pass; m
   // past one 64-row tile and not a multiple of the micro-kernels' rows.
@@ -56,14 +51,7 @@ TEST_P(PackedF16Matmul, MatchesThePlainLayoutAndTheReference) {
       call.inputs[0] = matrix_view(weight_bytes.data(), TESSERA_DTYPE_F16, shape.n_out, shape.n_in);
       call.inputs[1] = matrix_view(x.data(), TESSERA_DTYPE_F32, shape.m, shape.n_in);
       call.output = matrix_view(plain.data(), TESSERA_DTYPE_F32, shape.m, shape.n_out, out_row * 4);
-      ASSERT_TRUE(stream->run(call).ok());
-
-      auto packed_weight = runtime::pack_weight(device, TESSERA_OP_MATMUL, call.inputs[0]);
-      ASSERT_TRUE(packed_weight.ok()) << packed_weight.error().to_string();
-      ASSERT_NE(packed_weight->buffer.data(), nullptr) << "the CPU backend packs F16 weights";
-      call.inputs[0] = packed_weight->tensor;
-      call.output.data = packed.data();
-      ASSERT_TRUE(stream->run(call, packed_weight->layout).ok());
+      ASSERT_NO_FATAL_FAILURE(run_plain_and_packed(device, *stream, call, plain.data(), packed.data()));
 
       std::vector<float> rounded(x.size());  // the activations as the F16 kernels see them
       for (std::size_t i = 0; i < x.size(); ++i) rounded[i] = tessera_f16_to_f32(tessera_f32_to_f16(x[i]));

@@ -8,9 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "cpu_at_level.h"
 #include "ops/conformance/host_tensor.h"
-#include "runtime/backend.h"
-#include "runtime/device.h"
 #include "tensor/quantize.h"
 
 namespace tessera {
@@ -24,13 +23,7 @@ struct Shape {
 
 class PackedMatmul : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override {
-    auto loaded = runtime::Backend::load(std::string(TESSERA_BACKEND_DIR) + "/libtessera_backend_cpu.so");
-    ASSERT_TRUE(loaded.ok()) << loaded.error().to_string();
-    backend_ = loaded.value();
-    ASSERT_TRUE(backend_->configure("isa", GetParam()).ok());
-    ASSERT_TRUE(backend_->configure("threads", "2").ok());
-  }
+  void SetUp() override { backend_ = load_cpu_at_level(GetParam(), "2"); }
 
   // Runs x [m, n_in] @ weight [n_out, n_in]^T on the plain and the packed layout and compares them.
   void compare_layouts(DType dtype, const Shape& shape, const std::vector<float>& weight_values,
@@ -47,14 +40,7 @@ class PackedMatmul : public ::testing::TestWithParam<std::string> {
         matrix_view(weight_bytes.data(), static_cast<std::int32_t>(dtype), shape.n_out, shape.n_in);
     call.inputs[1] = matrix_view(x.data(), TESSERA_DTYPE_F32, shape.m, shape.n_in);
     call.output = matrix_view(plain.data(), TESSERA_DTYPE_F32, shape.m, shape.n_out);
-    ASSERT_TRUE(stream->run(call).ok());
-
-    auto packed_weight = runtime::pack_weight(device, TESSERA_OP_MATMUL, call.inputs[0]);
-    ASSERT_TRUE(packed_weight.ok()) << packed_weight.error().to_string();
-    ASSERT_NE(packed_weight->buffer.data(), nullptr) << "the CPU backend packs this dtype";
-    call.inputs[0] = packed_weight->tensor;
-    call.output.data = packed.data();
-    ASSERT_TRUE(stream->run(call, packed_weight->layout).ok());
+    ASSERT_NO_FATAL_FAILURE(run_plain_and_packed(device, *stream, call, plain.data(), packed.data()));
 
     float largest = 0.0f;
     for (float value : plain) largest = std::fmax(largest, std::fabs(value));
