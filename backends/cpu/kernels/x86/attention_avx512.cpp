@@ -3,6 +3,8 @@
 // conversions. Orders as in kernels/attention_kernels.h; the other kernels are the AVX2 ones.
 #include <immintrin.h>
 
+#include <type_traits>
+
 #include "kernels/attention_kernels.h"
 
 namespace tessera::cpu {
@@ -59,6 +61,26 @@ __attribute__((always_inline)) inline __m512 sum_sixteen_lanes16(const __m512 (&
                        _mm512_shuffle_ps(two[0], two[1], _MM_SHUFFLE(3, 1, 3, 1)));
 }
 
+// body(std::integral_constant<int, count>{}) for a tile of count (1 to kTileQueries) queries, so that the
+// kernels get the count as a template argument.
+template <typename Body>
+void with_tile_queries(int64_t count, Body body) {
+  static_assert(kTileQueries == 4, "one case per tile size");
+  switch (count) {
+    case 4:
+      body(std::integral_constant<int, 4>{});
+      break;
+    case 3:
+      body(std::integral_constant<int, 3>{});
+      break;
+    case 2:
+      body(std::integral_constant<int, 2>{});
+      break;
+    default:
+      body(std::integral_constant<int, 1>{});
+  }
+}
+
 // scores[q][j + k] for Q queries and K keys from j; sums[k * 4 + q] is the pair's sixteen-lane sum.
 template <int Q, int K>
 void scores_tile(const float* queries, int64_t query_stride, const char* base, const int64_t* offsets,
@@ -112,23 +134,10 @@ void scores_f16_block(const float* queries, int64_t query_stride, int64_t n_quer
     const float* tile_queries = queries + first * query_stride;
     float* tile_scores = scores + first * scores_stride;
     const int64_t count = n_queries - first < kTileQueries ? n_queries - first : kTileQueries;
-    switch (count) {
-      case 4:
-        scores_queries<4>(tile_queries, query_stride, base, offsets, n_keys, head_dim, scale, tile_scores,
-                          scores_stride);
-        break;
-      case 3:
-        scores_queries<3>(tile_queries, query_stride, base, offsets, n_keys, head_dim, scale, tile_scores,
-                          scores_stride);
-        break;
-      case 2:
-        scores_queries<2>(tile_queries, query_stride, base, offsets, n_keys, head_dim, scale, tile_scores,
-                          scores_stride);
-        break;
-      default:
-        scores_queries<1>(tile_queries, query_stride, base, offsets, n_keys, head_dim, scale, tile_scores,
-                          scores_stride);
-    }
+    with_tile_queries(count, [&](auto tile) {
+      scores_queries<decltype(tile)::value>(tile_queries, query_stride, base, offsets, n_keys, head_dim,
+                                            scale, tile_scores, scores_stride);
+    });
   }
 }
 
@@ -216,23 +225,10 @@ void accumulate_f16_block(float* const* outputs, const float* weights, int64_t w
   for (int64_t first = 0; first < n_queries; first += kTileQueries) {
     const int64_t count = n_queries - first < kTileQueries ? n_queries - first : kTileQueries;
     const float* tile_weights = weights + first * weights_stride;
-    switch (count) {
-      case 4:
-        accumulate_tile<4>(outputs + first, tile_weights, weights_stride, n_rows + first, base, offsets,
-                           head_dim, lanes);
-        break;
-      case 3:
-        accumulate_tile<3>(outputs + first, tile_weights, weights_stride, n_rows + first, base, offsets,
-                           head_dim, lanes);
-        break;
-      case 2:
-        accumulate_tile<2>(outputs + first, tile_weights, weights_stride, n_rows + first, base, offsets,
-                           head_dim, lanes);
-        break;
-      default:
-        accumulate_tile<1>(outputs + first, tile_weights, weights_stride, n_rows + first, base, offsets,
-                           head_dim, lanes);
-    }
+    with_tile_queries(count, [&](auto tile) {
+      accumulate_tile<decltype(tile)::value>(outputs + first, tile_weights, weights_stride, n_rows + first,
+                                             base, offsets, head_dim, lanes);
+    });
   }
 }
 
