@@ -103,6 +103,11 @@ tessera_status configure(void* context, const char* key, const char* value) {
     state->pack = text == "on";
     return TESSERA_STATUS_OK;
   }
+  if (name == "order") {  // "plain": small packed batches give the plain layout's bits (cpu_backend.h)
+    if (text != "plain" && text != "blocks") return invalid("cpu: order '{}' is not plain or blocks", text);
+    state->plain_order = text == "plain";
+    return TESSERA_STATUS_OK;
+  }
   return set_error(TESSERA_STATUS_UNSUPPORTED, fmt::format("cpu: unknown setting '{}'", name));
 }
 
@@ -133,6 +138,9 @@ extern "C" __attribute__((visibility("default"))) const tessera_backend* tessera
   }
   context->threads = hardware_threads();
   if (const char* pack = std::getenv("TESSERA_CPU_PACK")) context->pack = std::string(pack) != "0";
+  if (const char* order = std::getenv("TESSERA_CPU_ORDER")) {
+    context->plain_order = std::string(order) == "plain";
+  }
   if (const char* threads = std::getenv("TESSERA_CPU_THREADS")) {
     const int count = std::atoi(threads);
     if (count > 0 && count <= 1024) context->threads = count;

@@ -34,6 +34,11 @@ struct Context {
       Isa::kScalar;  // level the kernels dispatch to: detected, capped by TESSERA_CPU_ISA or configure("isa")
   int threads = 1;   // threads of each stream, the caller included
   bool pack = true;  // pack_weight rewrites matmul weights (configure("pack", "off"), TESSERA_CPU_PACK=0)
+  // Packed Q8_0, Q4_0 and Q4_1 batches under 16 rows add up in the plain kernels' order, which is
+  // llama.cpp's x86 vec_dot order: bit-identical results, at up to twice the instructions per weight
+  // byte (configure("order", "plain"), TESSERA_CPU_ORDER=plain). Otherwise every batch takes the
+  // block order of prefill, which gives the same bits at every SIMD level.
+  bool plain_order = false;
   tessera_backend table{};
 };
 

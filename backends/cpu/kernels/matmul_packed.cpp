@@ -1,9 +1,10 @@
 // MATMUL over weights packed by pack_weight into the rows16 layout (kernels/packed.h), and the packing
 // entry of the backend table.
 //
-// For Q8_0, Q4_0 and Q4_1, batches of fewer than kExactBatch rows (decode) add up in the plain kernels'
-// order, so their results are bit-identical to the plain layout; larger batches (prefill) and the other
-// types use the fast order. Work is split in
+// Every batch adds up in the block order (one integer sum and one multiply-add per row and block), unless
+// the backend is set to the plain order (cpu_backend.h): then Q8_0, Q4_0 and Q4_1 batches of fewer than
+// kExactBatch rows (decode) add up in the plain kernels' order, bit-identical to the plain layout. Work is
+// split in
 // tiles of 16 weight rows x kTileActivations activation rows, each tile's weights staying in L1 while
 // its activation rows pass.
 #include <cstdlib>
@@ -67,7 +68,7 @@ tessera_status kernel_matmul_rows16(void* stream_handle, const tessera_op_call* 
   int64_t activation_stride = 0;
   std::byte* activation = quantize_activations(stream, x, format, &activation_stride);
 
-  const bool exact = m < kExactBatch;
+  const bool exact = stream.context->plain_order && m < kExactBatch;
   const tessera_packed_tile_fn tile = exact ? kernels->exact[kind] : kernels->fast[kind];
   const int64_t group_bytes = (n_in / block_elements(weight.dtype)) * packed_block_bytes(weight.dtype);
   const int64_t groups = (n_out + TESSERA_ROWS16 - 1) / TESSERA_ROWS16;

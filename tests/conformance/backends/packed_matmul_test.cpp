@@ -1,7 +1,7 @@
 // The CPU backend's packed matmul weights (rows16 layout) against the same weights in the plain layout,
-// at every instruction-set level: small batches must give bit-identical results (they add up in the
-// plain kernels' order; Q8_0, Q4_0 and Q4_1 only), other batches and types the same values within float
-// rounding of the sums.
+// at every instruction-set level: in the plain order, small batches must give bit-identical results
+// (Q8_0, Q4_0 and Q4_1 only); other batches, types and the block order the same values within float
+// rounding of the sums. The block order gives the same bits at every SIMD level.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -27,7 +27,8 @@ class PackedMatmul : public ::testing::TestWithParam<std::string> {
 
   // Runs x [m, n_in] @ weight [n_out, n_in]^T on the plain and the packed layout and compares them.
   void compare_layouts(DType dtype, const Shape& shape, const std::vector<float>& weight_values,
-                       std::vector<float> x) {
+                       std::vector<float> x, bool plain_order) {
+    ASSERT_TRUE(backend_->configure("order", plain_order ? "plain" : "blocks").ok());
     runtime::Device device(backend_, 0);
     auto stream = runtime::Stream::create(device).value_or_throw();
     auto weight_bytes = quantize(dtype, weight_values).value_or_throw();
@@ -44,9 +45,9 @@ class PackedMatmul : public ::testing::TestWithParam<std::string> {
 
     float largest = 0.0f;
     for (float value : plain) largest = std::fmax(largest, std::fabs(value));
-    const bool plain_order = dtype == DType::kQ8_0 || dtype == DType::kQ4_0 || dtype == DType::kQ4_1;
+    const bool two_orders = dtype == DType::kQ8_0 || dtype == DType::kQ4_0 || dtype == DType::kQ4_1;
     for (std::size_t i = 0; i < plain.size(); ++i) {
-      if (shape.m < 16 && plain_order) {                    // the other types have one (fast) order
+      if (shape.m < 16 && plain_order && two_orders) {      // the other types have the block order only
         ASSERT_EQ(packed[i], plain[i]) << "element " << i;  // same order of addition: bit-identical
       } else {
         ASSERT_NEAR(packed[i], plain[i], 2e-5f * largest) << "element " << i;
@@ -71,8 +72,11 @@ TEST_P(PackedMatmul, MatchesThePlainLayout) {
       std::vector<float> weight =
           conformance::uniform_values(shape.n_out * shape.n_in, random, -0.05f, 0.05f);
       std::vector<float> x = conformance::uniform_values(shape.m * shape.n_in, random, -3.0f, 3.0f);
-      compare_layouts(dtype, shape, weight, x);
-      if (HasFatalFailure()) return;
+      for (bool plain_order : {true, false}) {
+        SCOPED_TRACE(plain_order ? "plain order" : "block order");
+        compare_layouts(dtype, shape, weight, x, plain_order);
+        if (HasFatalFailure()) return;
+      }
     }
   }
 }
@@ -81,23 +85,67 @@ TEST_P(PackedMatmul, MatchesThePlainLayout) {
 // -1.0, the value that sets the scale, quantizes the rest to 15 in Q4_0) against activations at +-127
 // whose signs follow the pairs of bytes that one 16-bit lane adds up (elements 4k, 4k + 1 positive,
 // 4k + 2, 4k + 3 negative), and the same with the signs swapped. Sums kept in 16 bits must not wrap.
+// Batches of 1 and 32 rows: the block order's single-row and multi-row kernels.
 TEST_P(PackedMatmul, LargestSumsStayExact) {
-  const Shape shape{32, 512, 32};
-  std::vector<float> weight(static_cast<std::size_t>(shape.n_out * shape.n_in), 0.875f);
-  for (std::size_t i = 2; i < weight.size(); i += 32) weight[i] = -1.0f;
-  for (float sign : {1.0f, -1.0f}) {
-    std::vector<float> x(static_cast<std::size_t>(shape.m * shape.n_in));
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = (i % 4 < 2 ? 3.0f : -3.0f) * sign;
-    for (DType dtype : kPackedTypes) {
-      SCOPED_TRACE(testing::Message() << dtype_info(dtype).name << " sign " << sign);
-      compare_layouts(dtype, shape, weight, x);
-      if (HasFatalFailure()) return;
+  for (std::int64_t m : {1, 32}) {
+    const Shape shape{m, 512, 32};
+    std::vector<float> weight(static_cast<std::size_t>(shape.n_out * shape.n_in), 0.875f);
+    for (std::size_t i = 2; i < weight.size(); i += 32) weight[i] = -1.0f;
+    for (float sign : {1.0f, -1.0f}) {
+      std::vector<float> x(static_cast<std::size_t>(shape.m * shape.n_in));
+      for (std::size_t i = 0; i < x.size(); ++i) x[i] = (i % 4 < 2 ? 3.0f : -3.0f) * sign;
+      for (DType dtype : kPackedTypes) {
+        SCOPED_TRACE(testing::Message() << dtype_info(dtype).name << " m=" << m << " sign " << sign);
+        compare_layouts(dtype, shape, weight, x, false);
+        if (HasFatalFailure()) return;
+      }
     }
   }
 }
 
 // A level above what the machine has is capped to the detected level, so every level runs everywhere.
 INSTANTIATE_TEST_SUITE_P(IsaLevels, PackedMatmul, ::testing::Values("scalar", "avx2", "avx512"));
+
+// The packed result of x [m, n_in] @ weight [n_out, n_in]^T in the block order at level `isa`.
+std::vector<float> packed_in_block_order(const std::string& isa, DType dtype, const Shape& shape,
+                                         const std::vector<std::byte>& weight_bytes, std::vector<float> x) {
+  auto backend = load_cpu_at_level(isa, "2");
+  EXPECT_TRUE(backend->configure("order", "blocks").ok());
+  runtime::Device device(backend, 0);
+  auto stream = runtime::Stream::create(device).value_or_throw();
+  tessera_tensor plain_weight = matrix_view(const_cast<std::byte*>(weight_bytes.data()),
+                                            static_cast<std::int32_t>(dtype), shape.n_out, shape.n_in);
+  auto packed = runtime::pack_weight(device, TESSERA_OP_MATMUL, plain_weight).value_or_throw();
+  std::vector<float> out(static_cast<std::size_t>(shape.m * shape.n_out), NAN);
+  tessera_op_call call{};
+  call.op = TESSERA_OP_MATMUL;
+  call.n_inputs = 2;
+  call.inputs[0] = packed.tensor;
+  call.inputs[1] = matrix_view(x.data(), TESSERA_DTYPE_F32, shape.m, shape.n_in);
+  call.output = matrix_view(out.data(), TESSERA_DTYPE_F32, shape.m, shape.n_out);
+  EXPECT_TRUE(stream->run(call, packed.layout).ok()) << isa;
+  return out;
+}
+
+// The block order adds the same integer sums with the same float operations at AVX2 and AVX-512, so a
+// model decodes to the same tokens on either kind of CPU. (On an AVX2-only machine both runs are AVX2.)
+TEST(PackedMatmulBlockOrder, SameBitsAtEverySimdLevel) {
+  const Shape shapes[] = {{1, 512, 48}, {3, 1536, 40}, {15, 256, 7}, {67, 512, 40}};
+  for (DType dtype : kPackedTypes) {
+    for (const Shape& shape : shapes) {
+      SCOPED_TRACE(testing::Message() << dtype_info(dtype).name << " m=" << shape.m << " n_in=" << shape.n_in
+                                      << " n_out=" << shape.n_out);
+      conformance::Random random(11 + shape.m * 1000 + shape.n_out);
+      const std::vector<float> weight =
+          conformance::uniform_values(shape.n_out * shape.n_in, random, -0.05f, 0.05f);
+      const std::vector<float> x = conformance::uniform_values(shape.m * shape.n_in, random, -3.0f, 3.0f);
+      const auto weight_bytes = quantize(dtype, weight).value_or_throw();
+      const std::vector<float> avx2 = packed_in_block_order("avx2", dtype, shape, weight_bytes, x);
+      const std::vector<float> avx512 = packed_in_block_order("avx512", dtype, shape, weight_bytes, x);
+      for (std::size_t i = 0; i < avx2.size(); ++i) ASSERT_EQ(avx2[i], avx512[i]) << "element " << i;
+    }
+  }
+}
 
 }  // namespace
 }  // namespace tessera
