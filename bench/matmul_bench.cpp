@@ -1,27 +1,29 @@
 // Microbenchmark of the CPU backend's matmul through the runtime: decode (m = 1, reported as weight
 // bytes per second) and prefill (m = 512, reported as FLOP/s) for the common weight dtypes, on the weight
 // as the engine loads it (packed by the backend where it packs that dtype) and on the plain layout.
-//   matmul_bench [--benchmark_filter=...]; TESSERA_CPU_THREADS and TESSERA_CPU_ISA select the setup.
+//   matmul_bench [--benchmark_filter=...]; TESSERA_CPU_THREADS, TESSERA_CPU_ISA and TESSERA_CPU_ORDER select
+//   the setup, and TESSERA_BACKEND_PATH the backend build (as for `tessera`), e.g. to compare two builds.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "ops/conformance/host_tensor.h"
 #include "runtime/backend.h"
 #include "runtime/device.h"
+#include "runtime/registry.h"
 #include "tensor/quantize.h"
 
 namespace {
 
 using namespace tessera;
 
-std::shared_ptr<runtime::Backend>& backend() {
-  static std::shared_ptr<runtime::Backend> loaded =
-      runtime::Backend::load(std::string(TESSERA_BACKEND_DIR) + "/libtessera_backend_cpu.so")
-          .value_or_throw();
-  return loaded;
+std::shared_ptr<runtime::Backend> backend() {
+  static const std::shared_ptr<runtime::Backend> found = runtime::Registry::global().find("cpu");
+  if (found == nullptr) throw std::runtime_error("no CPU backend found (TESSERA_BACKEND_PATH?)");
+  return found;
 }
 
 void matmul(benchmark::State& state, DType dtype, bool pack) {
