@@ -128,7 +128,8 @@ std::vector<float> packed_in_block_order(const std::string& isa, DType dtype, co
 }
 
 // The block order adds the same integer sums with the same float operations at AVX2 and AVX-512, so a
-// model decodes to the same tokens on either kind of CPU. (On an AVX2-only machine both runs are AVX2.)
+// model gives the same results on either kind of CPU (the SimdLevels model test checks that end to end).
+// On an AVX2-only machine both runs are AVX2.
 TEST(PackedMatmulBlockOrder, SameBitsAtEverySimdLevel) {
   const Shape shapes[] = {{1, 512, 48}, {3, 1536, 40}, {15, 256, 7}, {67, 512, 40}};
   for (DType dtype : kPackedTypes) {

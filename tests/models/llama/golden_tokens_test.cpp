@@ -107,6 +107,52 @@ TEST_P(LlamaGolden, GreedyTokensMatchLlamaCpp) {
   }
 }
 
+// In the default block order the real SmolLM2 gives the same logits, bit for bit, and the same greedy
+// tokens at AVX2 and AVX-512 (on an AVX2-only machine both runs are AVX2).
+TEST(SimdLevels, BlockOrderGivesTheSameLogitsAndTokens) {
+  const std::string model_path = std::string(TESSERA_SOURCE_DIR) + "/models/SmolLM2-135M-Instruct.Q4_1.gguf";
+  if (!std::filesystem::exists(model_path)) GTEST_SKIP() << model_path << " not present (run `make model`)";
+  auto device = runtime::Registry::global().device("cpu");
+  ASSERT_TRUE(device.ok()) << device.error().to_string();
+  const runtime::Backend& backend = device->backend();
+  ASSERT_TRUE(backend.configure("order", "blocks").ok());
+
+  EngineOptions options;
+  options.model_path = model_path;
+  options.threads = 2;
+  options.context_length = 256;
+  auto engine = Engine::load(options);
+  ASSERT_TRUE(engine.ok()) << engine.error().to_string();
+  const auto prompt = (*engine)->tokenizer().encode("Lily and Ben went to the park. They saw a big", true, false);
+
+  struct Run {
+    std::vector<float> logits;         // [prompt tokens, vocab] of the prompt
+    std::vector<std::int32_t> tokens;  // 48 greedy tokens
+  };
+  auto run_at = [&](const std::string& isa) {
+    Run run;
+    EXPECT_TRUE(backend.configure("isa", isa).ok()) << isa;
+    auto logits = (*engine)->score(prompt);
+    EXPECT_TRUE(logits.ok()) << logits.error().to_string();
+    if (logits.ok()) run.logits = *logits;
+    GenerationRequest request;
+    request.prompt = prompt;
+    request.max_tokens = 48;
+    request.sampling = SamplingParams::greedy();
+    request.stop_at_end_of_generation = false;
+    auto result = (*engine)->generate(request);
+    EXPECT_TRUE(result.ok()) << result.error().to_string();
+    if (result.ok()) run.tokens = result->tokens;
+    return run;
+  };
+  const Run avx2 = run_at("avx2");
+  const Run avx512 = run_at("avx512");
+  ASSERT_EQ(avx2.logits.size(), avx512.logits.size());
+  for (std::size_t i = 0; i < avx2.logits.size(); ++i) ASSERT_EQ(avx2.logits[i], avx512.logits[i]) << "logit " << i;
+  EXPECT_EQ(avx2.tokens.size(), 48u);
+  EXPECT_EQ(avx2.tokens, avx512.tokens);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Models, LlamaGolden,
     ::testing::Values(
