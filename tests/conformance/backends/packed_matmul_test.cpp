@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cpu_at_level.h"
@@ -21,6 +23,27 @@ struct Shape {
   std::int64_t m, n_in, n_out;
 };
 
+// Runs x [m, n_in] @ weight [n_out, n_in]^T with `backend` in the order of addition `order` ("plain" or
+// "blocks") on the plain layout, writing *plain, and on the packed layout, writing *packed.
+void run_both_layouts(const std::shared_ptr<runtime::Backend>& backend, const char* order, DType dtype,
+                      const Shape& shape, const std::vector<float>& weight_values, std::vector<float> x,
+                      std::vector<float>* plain, std::vector<float>* packed) {
+  ASSERT_TRUE(backend->configure("order", order).ok()) << order;
+  runtime::Device device(backend, 0);
+  auto stream = runtime::Stream::create(device).value_or_throw();
+  auto weight_bytes = quantize(dtype, weight_values).value_or_throw();
+  plain->assign(static_cast<std::size_t>(shape.m * shape.n_out), NAN);
+  packed->assign(plain->size(), NAN);
+  tessera_op_call call{};
+  call.op = TESSERA_OP_MATMUL;
+  call.n_inputs = 2;
+  call.inputs[0] =
+      matrix_view(weight_bytes.data(), static_cast<std::int32_t>(dtype), shape.n_out, shape.n_in);
+  call.inputs[1] = matrix_view(x.data(), TESSERA_DTYPE_F32, shape.m, shape.n_in);
+  call.output = matrix_view(plain->data(), TESSERA_DTYPE_F32, shape.m, shape.n_out);
+  ASSERT_NO_FATAL_FAILURE(run_plain_and_packed(device, *stream, call, plain->data(), packed->data()));
+}
+
 class PackedMatmul : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override { backend_ = load_cpu_at_level(GetParam(), "2"); }
@@ -28,20 +51,9 @@ class PackedMatmul : public ::testing::TestWithParam<std::string> {
   // Runs x [m, n_in] @ weight [n_out, n_in]^T on the plain and the packed layout and compares them.
   void compare_layouts(DType dtype, const Shape& shape, const std::vector<float>& weight_values,
                        std::vector<float> x, bool plain_order) {
-    ASSERT_TRUE(backend_->configure("order", plain_order ? "plain" : "blocks").ok());
-    runtime::Device device(backend_, 0);
-    auto stream = runtime::Stream::create(device).value_or_throw();
-    auto weight_bytes = quantize(dtype, weight_values).value_or_throw();
-    std::vector<float> plain(static_cast<std::size_t>(shape.m * shape.n_out));
-    std::vector<float> packed(plain.size(), NAN);
-    tessera_op_call call{};
-    call.op = TESSERA_OP_MATMUL;
-    call.n_inputs = 2;
-    call.inputs[0] =
-        matrix_view(weight_bytes.data(), static_cast<std::int32_t>(dtype), shape.n_out, shape.n_in);
-    call.inputs[1] = matrix_view(x.data(), TESSERA_DTYPE_F32, shape.m, shape.n_in);
-    call.output = matrix_view(plain.data(), TESSERA_DTYPE_F32, shape.m, shape.n_out);
-    ASSERT_NO_FATAL_FAILURE(run_plain_and_packed(device, *stream, call, plain.data(), packed.data()));
+    std::vector<float> plain, packed;
+    ASSERT_NO_FATAL_FAILURE(run_both_layouts(backend_, plain_order ? "plain" : "blocks", dtype, shape,
+                                             weight_values, std::move(x), &plain, &packed));
 
     float largest = 0.0f;
     for (float value : plain) largest = std::fmax(largest, std::fabs(value));
@@ -106,27 +118,6 @@ TEST_P(PackedMatmul, LargestSumsStayExact) {
 // A level above what the machine has is capped to the detected level, so every level runs everywhere.
 INSTANTIATE_TEST_SUITE_P(IsaLevels, PackedMatmul, ::testing::Values("scalar", "avx2", "avx512"));
 
-// The packed result of x [m, n_in] @ weight [n_out, n_in]^T in the block order at level `isa`.
-std::vector<float> packed_in_block_order(const std::string& isa, DType dtype, const Shape& shape,
-                                         const std::vector<std::byte>& weight_bytes, std::vector<float> x) {
-  auto backend = load_cpu_at_level(isa, "2");
-  EXPECT_TRUE(backend->configure("order", "blocks").ok());
-  runtime::Device device(backend, 0);
-  auto stream = runtime::Stream::create(device).value_or_throw();
-  tessera_tensor plain_weight = matrix_view(const_cast<std::byte*>(weight_bytes.data()),
-                                            static_cast<std::int32_t>(dtype), shape.n_out, shape.n_in);
-  auto packed = runtime::pack_weight(device, TESSERA_OP_MATMUL, plain_weight).value_or_throw();
-  std::vector<float> out(static_cast<std::size_t>(shape.m * shape.n_out), NAN);
-  tessera_op_call call{};
-  call.op = TESSERA_OP_MATMUL;
-  call.n_inputs = 2;
-  call.inputs[0] = packed.tensor;
-  call.inputs[1] = matrix_view(x.data(), TESSERA_DTYPE_F32, shape.m, shape.n_in);
-  call.output = matrix_view(out.data(), TESSERA_DTYPE_F32, shape.m, shape.n_out);
-  EXPECT_TRUE(stream->run(call, packed.layout).ok()) << isa;
-  return out;
-}
-
 // The block order adds the same integer sums with the same float operations at AVX2 and AVX-512, so a
 // model gives the same results on either kind of CPU (the SimdLevels model test checks that end to end).
 // On an AVX2-only machine both runs are AVX2.
@@ -140,9 +131,11 @@ TEST(PackedMatmulBlockOrder, SameBitsAtEverySimdLevel) {
       const std::vector<float> weight =
           conformance::uniform_values(shape.n_out * shape.n_in, random, -0.05f, 0.05f);
       const std::vector<float> x = conformance::uniform_values(shape.m * shape.n_in, random, -3.0f, 3.0f);
-      const auto weight_bytes = quantize(dtype, weight).value_or_throw();
-      const std::vector<float> avx2 = packed_in_block_order("avx2", dtype, shape, weight_bytes, x);
-      const std::vector<float> avx512 = packed_in_block_order("avx512", dtype, shape, weight_bytes, x);
+      std::vector<float> plain, avx2, avx512;
+      ASSERT_NO_FATAL_FAILURE(
+          run_both_layouts(load_cpu_at_level("avx2", "2"), "blocks", dtype, shape, weight, x, &plain, &avx2));
+      ASSERT_NO_FATAL_FAILURE(run_both_layouts(load_cpu_at_level("avx512", "2"), "blocks", dtype, shape,
+                                               weight, x, &plain, &avx512));
       for (std::size_t i = 0; i < avx2.size(); ++i) ASSERT_EQ(avx2[i], avx512[i]) << "element " << i;
     }
   }
