@@ -26,6 +26,18 @@ std::shared_ptr<runtime::Backend> backend() {
   return found;
 }
 
+// out [m, n_out] = x [m, n_in] times weight [n_out, n_in] transposed.
+tessera_op_call matmul_call(const tessera_tensor& weight, float* x, float* out, std::int64_t m,
+                            std::int64_t n_in, std::int64_t n_out) {
+  tessera_op_call call{};
+  call.op = TESSERA_OP_MATMUL;
+  call.n_inputs = 2;
+  call.inputs[0] = weight;
+  call.inputs[1] = conformance::matrix_view(x, TESSERA_DTYPE_F32, m, n_in);
+  call.output = conformance::matrix_view(out, TESSERA_DTYPE_F32, m, n_out);
+  return call;
+}
+
 void matmul(benchmark::State& state, DType dtype, bool pack) {
   const std::int64_t n_out = 576, n_in = 1536, m = state.range(0);
   conformance::Random random(1);
@@ -35,13 +47,9 @@ void matmul(benchmark::State& state, DType dtype, bool pack) {
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = values[i % values.size()];
   runtime::Device device(backend(), 0);
   auto stream = runtime::Stream::create(device).value_or_throw();
-  tessera_op_call call{};
-  call.op = TESSERA_OP_MATMUL;
-  call.n_inputs = 2;
-  call.inputs[0] =
-      conformance::matrix_view(weight_bytes.data(), static_cast<std::int32_t>(dtype), n_out, n_in);
-  call.inputs[1] = conformance::matrix_view(x.data(), TESSERA_DTYPE_F32, m, n_in);
-  call.output = conformance::matrix_view(out.data(), TESSERA_DTYPE_F32, m, n_out);
+  tessera_op_call call = matmul_call(
+      conformance::matrix_view(weight_bytes.data(), static_cast<std::int32_t>(dtype), n_out, n_in), x.data(),
+      out.data(), m, n_in, n_out);
   runtime::PackedWeight packed;
   if (pack) {
     packed = runtime::pack_weight(device, TESSERA_OP_MATMUL, call.inputs[0]).value_or_throw();
@@ -62,6 +70,43 @@ void matmul(benchmark::State& state, DType dtype, bool pack) {
       iterations * 2.0 * static_cast<double>(m * n_in * n_out) / 1e9, benchmark::Counter::kIsRate);
 }
 
+// Decode (m = 1) through kStreamedBytes of distinct copies of the weight, one after the other: more than
+// the last-level caches seen here (up to 260 MiB), so each call reads its weight from memory, as a decode
+// step of a model larger than the caches does.
+constexpr std::size_t kStreamedBytes = std::size_t{512} << 20;
+
+void matmul_streamed(benchmark::State& state, DType dtype) {
+  const std::int64_t n_out = 576, n_in = 1536;
+  conformance::Random random(1);
+  const std::vector<float> values = conformance::uniform_values(n_out * n_in, random, -1.0f, 1.0f);
+  auto weight_bytes = quantize(dtype, values).value_or_throw();
+  std::vector<float> x(values.begin(), values.begin() + n_in), out(static_cast<std::size_t>(n_out));
+  runtime::Device device(backend(), 0);
+  auto stream = runtime::Stream::create(device).value_or_throw();
+  const std::size_t copies = kStreamedBytes / weight_bytes.size();
+  const tessera_tensor weight =
+      conformance::matrix_view(weight_bytes.data(), static_cast<std::int32_t>(dtype), n_out, n_in);
+  std::vector<runtime::PackedWeight> packed(copies);
+  for (auto& copy : packed) {
+    copy = runtime::pack_weight(device, TESSERA_OP_MATMUL, weight).value_or_throw();
+    if (copy.layout == TESSERA_LAYOUT_PLAIN) {
+      state.SkipWithError("the backend keeps this dtype in the plain layout");
+      return;
+    }
+  }
+  tessera_op_call call = matmul_call(weight, x.data(), out.data(), 1, n_in, n_out);
+  std::size_t next = 0;
+  for (auto _ : state) {
+    call.inputs[0] = packed[next].tensor;
+    stream->run(call, packed[next].layout).value_or_throw();
+    benchmark::DoNotOptimize(out.data());
+    next = next + 1 == copies ? 0 : next + 1;
+  }
+  state.counters["weight_GB/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(weight_bytes.size()) / 1e9,
+      benchmark::Counter::kIsRate);
+}
+
 void register_all() {
   for (DType dtype :
        {DType::kQ4_1, DType::kQ8_0, DType::kQ4_K, DType::kQ4_0, DType::kQ5_0, DType::kQ6_K, DType::kF16}) {
@@ -74,6 +119,10 @@ void register_all() {
           ->Unit(benchmark::kMicrosecond)
           ->UseRealTime();
     }
+    const std::string streamed = "matmul_576x1536_streamed/" + std::string(dtype_name(dtype)) + "/packed";
+    benchmark::RegisterBenchmark(streamed.c_str(), matmul_streamed, dtype)
+        ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime();
   }
 }
 
