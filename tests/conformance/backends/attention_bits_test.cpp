@@ -1,8 +1,9 @@
 // Attention over an F16 cache gives the same bits at every instruction-set level: the F16 products
 // are exact, and every level adds them in the orders fixed by kernels/attention_kernels.h. Covers
 // prompt batches (sixteen-lane dot products, by blocks of queries where the level has block kernels)
-// and single tokens (four accumulators), head sizes with and without a multiple of 16, GQA, and a
-// block table that scatters the blocks.
+// and single tokens (four accumulators in the plain order, sixteen lanes in the block order), head
+// sizes with and without a multiple of 16, GQA, and a block table that scatters the blocks. In the
+// block order a token also gets the same bits alone as in a prompt batch.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -24,16 +25,30 @@ struct Case {
   std::vector<std::int32_t> seqs, positions;
 };
 
-std::vector<float> run_at(const std::string& isa, const Case& test_case) {
+// Query values of token t, head h: the same whichever batch the token is in.
+float query_value(std::int32_t seq, std::int32_t position, std::int64_t h, std::int64_t i) {
+  std::mt19937 generator(static_cast<std::uint32_t>(((seq * 1000 + position) * kHeads + h) * 1000 + i));
+  return std::normal_distribution<float>(0.0f, 1.0f)(generator);
+}
+
+std::vector<float> run_at(const std::string& isa, const char* order, const Case& test_case) {
   const std::int64_t head_dim = test_case.head_dim,
                      n_tokens = static_cast<std::int64_t>(test_case.seqs.size());
-  std::mt19937 generator(7);
-  std::normal_distribution<float> normal(0.0f, 1.0f);
   conformance::HostTensor q(TESSERA_DTYPE_F32, {n_tokens, kHeads, head_dim});
   conformance::HostTensor k_cache(TESSERA_DTYPE_F16, {kBlocks, kBlockSize, kKvHeads, head_dim});
   conformance::HostTensor v_cache(TESSERA_DTYPE_F16, {kBlocks, kBlockSize, kKvHeads, head_dim});
   auto* q_values = reinterpret_cast<float*>(q.bytes().data());
-  for (std::int64_t i = 0; i < n_tokens * kHeads * head_dim; ++i) q_values[i] = normal(generator);
+  for (std::int64_t t = 0; t < n_tokens; ++t) {
+    const auto index = static_cast<std::size_t>(t);
+    for (std::int64_t h = 0; h < kHeads; ++h) {
+      for (std::int64_t i = 0; i < head_dim; ++i) {
+        q_values[(t * kHeads + h) * head_dim + i] =
+            query_value(test_case.seqs[index], test_case.positions[index], h, i);
+      }
+    }
+  }
+  std::mt19937 generator(7);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
   for (auto* cache : {&k_cache, &v_cache}) {
     auto* halves = reinterpret_cast<std::uint16_t*>(cache->bytes().data());
     for (std::size_t i = 0; i < cache->bytes().size() / 2; ++i)
@@ -63,16 +78,17 @@ std::vector<float> run_at(const std::string& isa, const Case& test_case) {
   call.inputs[5] = positions.view();
   call.output = out.view();
   call.params.attention.scale = 0.125f;
-  run_cpu_at_level(isa, call);
+  run_cpu_at_level(isa, call, order);
   const auto* values = reinterpret_cast<const float*>(out.bytes().data());
   return std::vector<float>(values, values + n_tokens * kHeads * head_dim);
 }
 
-TEST(AttentionBits, EveryLevelGivesTheScalarBits) {
-  // The backend caps a requested level at what the CPU has; without AVX2 there is nothing to compare.
-  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !__builtin_cpu_supports("f16c")) {
-    GTEST_SKIP() << "this CPU has no AVX2";
-  }
+bool has_avx2() {
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+}
+
+// Prompts of both sequences and single tokens, for each head size.
+std::vector<Case> all_cases() {
   std::vector<Case> cases;
   for (std::int64_t head_dim : {64, 48, 80, 20, 128}) {
     Case prompt{head_dim, {}, {}};  // a 45-token prompt of sequence 0 and 3 tokens of sequence 1
@@ -94,15 +110,48 @@ TEST(AttentionBits, EveryLevelGivesTheScalarBits) {
     cases.push_back(continued);
     for (int position : {0, 5, 63, 64, 150, 191}) cases.push_back(Case{head_dim, {1}, {position}});
   }
-  for (const Case& test_case : cases) {
-    const auto scalar = run_at("scalar", test_case);
-    // The backend caps a level at what the CPU has: without AVX-512 the last run repeats AVX2's.
-    for (const char* isa : {"avx2", "avx512"}) {
-      const auto vector = run_at(isa, test_case);
-      for (std::size_t i = 0; i < scalar.size(); ++i) {
-        ASSERT_EQ(std::memcmp(&scalar[i], &vector[i], 4), 0)
-            << isa << ", head_dim " << test_case.head_dim << ", " << test_case.seqs.size()
-            << " tokens: element " << i << " is " << vector[i] << ", scalar " << scalar[i];
+  return cases;
+}
+
+void expect_same_bits(const std::vector<float>& expected, const std::vector<float>& actual, std::size_t first,
+                      const std::string& what) {
+  for (std::size_t i = 0; i < actual.size(); ++i) {
+    ASSERT_EQ(std::memcmp(&expected[first + i], &actual[i], 4), 0)
+        << what << ": element " << i << " is " << actual[i] << ", expected " << expected[first + i];
+  }
+}
+
+TEST(AttentionBits, EveryLevelGivesTheScalarBits) {
+  // The backend caps a requested level at what the CPU has; without AVX2 there is nothing to compare.
+  if (!has_avx2()) GTEST_SKIP() << "this CPU has no AVX2";
+  for (const char* order : {"plain", "blocks"}) {
+    for (const Case& test_case : all_cases()) {
+      const auto scalar = run_at("scalar", order, test_case);
+      // The backend caps a level at what the CPU has: without AVX-512 the last run repeats AVX2's.
+      for (const char* isa : {"avx2", "avx512"}) {
+        ASSERT_NO_FATAL_FAILURE(expect_same_bits(scalar, run_at(isa, order, test_case), 0,
+                                                 std::string(isa) + ", " + order + " order, head_dim " +
+                                                     std::to_string(test_case.head_dim) + ", " +
+                                                     std::to_string(test_case.seqs.size()) + " tokens"));
+      }
+    }
+  }
+}
+
+TEST(AttentionBits, InTheBlockOrderATokenAloneGetsItsBitsInABatch) {
+  for (const char* isa : {"scalar", "avx2", "avx512"}) {
+    for (std::int64_t head_dim : {64, 48}) {
+      Case prompt{head_dim, {}, {}};
+      for (int p = 0; p < 40; ++p) {
+        prompt.seqs.push_back(0);
+        prompt.positions.push_back(p);
+      }
+      const auto batch = run_at(isa, "blocks", prompt);
+      for (int p : {0, 1, 15, 16, 17, 39}) {
+        const auto alone = run_at(isa, "blocks", Case{head_dim, {0}, {p}});
+        ASSERT_NO_FATAL_FAILURE(expect_same_bits(batch, alone, static_cast<std::size_t>(p * kHeads * head_dim),
+                                                 std::string(isa) + ", head_dim " + std::to_string(head_dim) +
+                                                     ", position " + std::to_string(p)));
       }
     }
   }

@@ -24,9 +24,13 @@ inline std::shared_ptr<runtime::Backend> load_cpu_at_level(const std::string& is
   return backend;
 }
 
-// Runs one op at the level `isa`.
-inline void run_cpu_at_level(const std::string& isa, const tessera_op_call& call) {
-  runtime::Device device(load_cpu_at_level(isa), 0);
+// Runs one op at the level `isa`, in the backend's default order of addition or the one named.
+inline void run_cpu_at_level(const std::string& isa, const tessera_op_call& call, const char* order = nullptr) {
+  auto backend = load_cpu_at_level(isa);
+  if (order != nullptr) {
+    EXPECT_TRUE(backend->configure("order", order).ok()) << order;
+  }
+  runtime::Device device(backend, 0);
   auto stream = runtime::Stream::create(device).value_or_throw();
   EXPECT_TRUE(stream->run(call).ok()) << isa;
 }
