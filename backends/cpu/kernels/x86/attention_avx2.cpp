@@ -137,6 +137,8 @@ float scores_f16_sixteen_lanes(const float* query, const char* base, const int64
   __m128 max4 = _mm_set1_ps(-INFINITY);
   int64_t j = 0;
   for (; j + 4 <= n_rows; j += 4) {
+    for (int64_t ahead = j + kPrefetchRows; ahead < j + kPrefetchRows + 4 && ahead < n_rows; ++ahead)
+      prefetch_row(base + offsets[ahead], head_dim * 2);
     const uint16_t* keys[4];
     for (int r = 0; r < 4; ++r) keys[r] = reinterpret_cast<const uint16_t*>(base + offsets[j + r]);
     __m256 low[4], high[4];
@@ -179,12 +181,12 @@ void accumulate_dimensions(float* accumulator, int64_t r, int64_t lane_rows, con
 template <__m256 (*load8)(const char*, int64_t), float (*load1)(const char*, int64_t), int64_t element_bytes>
 void accumulate(float* accumulators, int64_t stride, int64_t lane_rows, const float* weights,
                 const char* base, const int64_t* offsets, int64_t n_rows, int64_t head_dim) {
+  // Lane row r reads rows r, r + lane_rows, ...: those of lane row r + ahead are fetched meanwhile
+  // (kPrefetchRows ahead of 64 lane rows, 4 of 16; with one lane row the rows come in order).
+  const int64_t ahead = lane_rows > kPrefetchRows ? kPrefetchRows : lane_rows / 4;
   for (int64_t r = 0; r < lane_rows && r < n_rows; ++r) {
-    // Lane row r reads rows r, r + lane_rows, ...: with many lane rows (decode) those of lane row
-    // r + kPrefetchRows are fetched now.
-    if (lane_rows > kPrefetchRows && r + kPrefetchRows < lane_rows) {
-      for (int64_t j = r + kPrefetchRows; j < n_rows; j += lane_rows)
-        prefetch_row(base + offsets[j], head_dim * element_bytes);
+    if (ahead > 0 && r + ahead < lane_rows) {
+      for (int64_t j = r + ahead; j < n_rows; j += lane_rows) prefetch_row(base + offsets[j], head_dim * element_bytes);
     }
     float* accumulator = accumulators + r * stride;
     int64_t i = 0;
