@@ -323,7 +323,8 @@ tessera_status kernel_attention(void* stream_handle, const tessera_op_call* call
   // F16 GEMM (sixteen lanes; K·Q only when head_dim % 16 == 0), a single token through its F16 dot
   // product (four accumulators). The lanes follow the cache position, as the cells of a sequence that
   // starts at cell 0. In the block order a single token takes the tiled order too: a token's result then
-  // does not depend on the batch it comes in, and 16 lane rows cost less to sum than 64.
+  // does not depend on the batch it comes in, and (where head_dim % 4 == 0) 16 lane rows cost less to
+  // sum than 64.
   const bool half = cache_dtype == TESSERA_DTYPE_F16;
   const bool tiled = n_tokens > 1 || !stream.context->plain_order;
   const bool by_blocks = half && n_tokens > 1 && head_dim % 16 == 0;

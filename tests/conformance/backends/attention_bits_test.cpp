@@ -1,9 +1,9 @@
 // Attention over an F16 cache gives the same bits at every instruction-set level: the F16 products
 // are exact, and every level adds them in the orders fixed by kernels/attention_kernels.h. Covers
 // prompt batches (sixteen-lane dot products, by blocks of queries where the level has block kernels)
-// and single tokens (four accumulators in the plain order, sixteen lanes in the block order), head
-// sizes with and without a multiple of 16, GQA, and a block table that scatters the blocks. In the
-// block order a token also gets the same bits alone as in a prompt batch.
+// and single tokens (llama.cpp's single-token order in the plain order, the batch's order in the block
+// order), head sizes with and without a multiple of 16, GQA, and a block table that scatters the
+// blocks. In the block order a token also gets the same bits alone as in a prompt batch.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -138,20 +138,26 @@ TEST(AttentionBits, EveryLevelGivesTheScalarBits) {
   }
 }
 
+// Head sizes that are a multiple of 16 (the batch goes by blocks of queries), of 4 only (by query, 16
+// lane rows) and of neither (64 lane rows); tokens of both sequences of one batch.
 TEST(AttentionBits, InTheBlockOrderATokenAloneGetsItsBitsInABatch) {
   for (const char* isa : {"scalar", "avx2", "avx512"}) {
-    for (std::int64_t head_dim : {64, 48}) {
-      Case prompt{head_dim, {}, {}};
+    for (std::int64_t head_dim : {64, 48, 20, 18}) {
+      Case batch{head_dim, {}, {}};
       for (int p = 0; p < 40; ++p) {
-        prompt.seqs.push_back(0);
-        prompt.positions.push_back(p);
+        batch.seqs.push_back(0);
+        batch.positions.push_back(p);
       }
-      const auto batch = run_at(isa, "blocks", prompt);
-      for (int p : {0, 1, 15, 16, 17, 39}) {
-        const auto alone = run_at(isa, "blocks", Case{head_dim, {0}, {p}});
-        ASSERT_NO_FATAL_FAILURE(expect_same_bits(batch, alone, static_cast<std::size_t>(p * kHeads * head_dim),
-                                                 std::string(isa) + ", head_dim " + std::to_string(head_dim) +
-                                                     ", position " + std::to_string(p)));
+      for (int p : {100, 101, 102}) {
+        batch.seqs.push_back(1);
+        batch.positions.push_back(p);
+      }
+      const auto together = run_at(isa, "blocks", batch);
+      for (std::size_t t : {0, 1, 15, 16, 17, 39, 40, 42}) {
+        const auto alone = run_at(isa, "blocks", Case{head_dim, {batch.seqs[t]}, {batch.positions[t]}});
+        ASSERT_NO_FATAL_FAILURE(expect_same_bits(
+            together, alone, t * kHeads * head_dim,
+            std::string(isa) + ", head_dim " + std::to_string(head_dim) + ", token " + std::to_string(t)));
       }
     }
   }

@@ -25,7 +25,8 @@ inline std::shared_ptr<runtime::Backend> load_cpu_at_level(const std::string& is
 }
 
 // Runs one op at the level `isa`, in the backend's default order of addition or the one named.
-inline void run_cpu_at_level(const std::string& isa, const tessera_op_call& call, const char* order = nullptr) {
+inline void run_cpu_at_level(const std::string& isa, const tessera_op_call& call,
+                             const char* order = nullptr) {
   auto backend = load_cpu_at_level(isa);
   if (order != nullptr) {
     EXPECT_TRUE(backend->configure("order", order).ok()) << order;

@@ -1,7 +1,7 @@
 // The CPU backend's packed matmul weights (rows16 layout) against the same weights in the plain layout,
 // at every instruction-set level: in the plain order, small batches must give bit-identical results
 // (Q8_0, Q4_0 and Q4_1 only); other batches, types and the block order the same values within float
-// rounding of the sums. The block order gives the same bits at every SIMD level.
+// rounding of the sums. The block order gives the same bits at every SIMD level and batch size.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -74,8 +74,9 @@ constexpr DType kPackedTypes[] = {DType::kQ8_0, DType::kQ4_0, DType::kQ4_1, DTyp
                                   DType::kQ5_0, DType::kQ5_1, DType::kQ6_K};
 
 TEST_P(PackedMatmul, MatchesThePlainLayout) {
-  const Shape shapes[] = {{1, 512, 48},  {3, 1536, 40}, {15, 256, 7},
-                          {16, 768, 33}, {67, 512, 40}, {130, 256, 16}};
+  // n_out 44 and 29 end in a group of 12 and 13 rows: at AVX2 a second 8-row slice of 4 and 5.
+  const Shape shapes[] = {{1, 512, 48},  {3, 1536, 40},  {15, 256, 7}, {16, 768, 33},
+                          {67, 512, 40}, {130, 256, 16}, {1, 512, 44}, {3, 256, 29}};
   for (DType dtype : kPackedTypes) {
     for (const Shape& shape : shapes) {
       SCOPED_TRACE(testing::Message() << dtype_info(dtype).name << " m=" << shape.m << " n_in=" << shape.n_in
@@ -122,7 +123,8 @@ INSTANTIATE_TEST_SUITE_P(IsaLevels, PackedMatmul, ::testing::Values("scalar", "a
 // model gives the same results on either kind of CPU (the SimdLevels model test checks that end to end).
 // On an AVX2-only machine both runs are AVX2.
 TEST(PackedMatmulBlockOrder, SameBitsAtEverySimdLevel) {
-  const Shape shapes[] = {{1, 512, 48}, {3, 1536, 40}, {15, 256, 7}, {67, 512, 40}};
+  const Shape shapes[] = {{1, 512, 48},  {3, 1536, 40}, {15, 256, 7},
+                          {67, 512, 40}, {1, 512, 44},  {3, 256, 29}};
   for (DType dtype : kPackedTypes) {
     for (const Shape& shape : shapes) {
       SCOPED_TRACE(testing::Message() << dtype_info(dtype).name << " m=" << shape.m << " n_in=" << shape.n_in
@@ -137,6 +139,36 @@ TEST(PackedMatmulBlockOrder, SameBitsAtEverySimdLevel) {
       ASSERT_NO_FATAL_FAILURE(run_both_layouts(load_cpu_at_level("avx512", "2"), "blocks", dtype, shape,
                                                weight, x, &plain, &avx512));
       for (std::size_t i = 0; i < avx2.size(); ++i) ASSERT_EQ(avx2[i], avx512[i]) << "element " << i;
+    }
+  }
+}
+
+// In the block order a row's result does not depend on the batch it comes in: each row of a 67-row batch
+// (tiles of several activation rows, then single rows) equals the same row multiplied alone, bit for bit.
+TEST(PackedMatmulBlockOrder, EachRowOfABatchGetsItsBitsAlone) {
+  const Shape batch{67, 512, 44};
+  for (const char* isa : {"scalar", "avx2", "avx512"}) {
+    const auto backend = load_cpu_at_level(isa, "2");
+    for (DType dtype : kPackedTypes) {
+      SCOPED_TRACE(testing::Message() << isa << " " << dtype_info(dtype).name);
+      conformance::Random random(13);
+      const std::vector<float> weight =
+          conformance::uniform_values(batch.n_out * batch.n_in, random, -0.05f, 0.05f);
+      const std::vector<float> x = conformance::uniform_values(batch.m * batch.n_in, random, -3.0f, 3.0f);
+      std::vector<float> plain, together;
+      ASSERT_NO_FATAL_FAILURE(
+          run_both_layouts(backend, "blocks", dtype, batch, weight, x, &plain, &together));
+      for (std::int64_t row : {0, 1, 7, 8, 63, 64, 66}) {
+        const std::vector<float> one(x.begin() + row * batch.n_in, x.begin() + (row + 1) * batch.n_in);
+        std::vector<float> alone;
+        ASSERT_NO_FATAL_FAILURE(run_both_layouts(backend, "blocks", dtype, {1, batch.n_in, batch.n_out},
+                                                 weight, one, &plain, &alone));
+        for (std::int64_t i = 0; i < batch.n_out; ++i) {
+          ASSERT_EQ(alone[static_cast<std::size_t>(i)],
+                    together[static_cast<std::size_t>(row * batch.n_out + i)])
+              << "row " << row << ", output " << i;
+        }
+      }
     }
   }
 }

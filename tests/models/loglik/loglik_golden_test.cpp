@@ -1,7 +1,8 @@
 // No accuracy loss: the mean log-likelihood of a fixed text (tests/golden/models/loglik_text.txt) on
 // SmolLM2-135M-Instruct Q4_1 must be within 0.5% of llama.cpp's, with the same tokens, windows and
 // scoring (tests/golden/models/generate_llama_cpp_loglik.py). By default every step adds up in the CPU
-// backend's block order, Tessera's own, which gives the same bits at any step size, one token included. In the plain order
+// backend's block order, Tessera's own, which gives the same bits at any step size, one token
+// included. In the plain order
 // (llama.cpp's), steps under 16 tokens must equal llama.cpp's result (it runs 512-token steps) all
 // but exactly.
 #include <cmath>

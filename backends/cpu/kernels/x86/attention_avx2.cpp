@@ -137,8 +137,6 @@ float scores_f16_sixteen_lanes(const float* query, const char* base, const int64
   __m128 max4 = _mm_set1_ps(-INFINITY);
   int64_t j = 0;
   for (; j + 4 <= n_rows; j += 4) {
-    for (int64_t ahead = j + kPrefetchRows; ahead < j + kPrefetchRows + 4 && ahead < n_rows; ++ahead)
-      prefetch_row(base + offsets[ahead], head_dim * 2);
     const uint16_t* keys[4];
     for (int r = 0; r < 4; ++r) keys[r] = reinterpret_cast<const uint16_t*>(base + offsets[j + r]);
     __m256 low[4], high[4];
@@ -164,13 +162,20 @@ float scores_f16_sixteen_lanes(const float* query, const char* base, const int64
   return max;
 }
 
-// Dimensions [first, first + 8 * vectors) of accumulator row r, held in registers over all its rows j.
+// A lane row's rows from the kRowsAheadInLane-th on are fetched that many of its rows ahead of their use.
+constexpr int64_t kRowsAheadInLane = 4;
+
+// Dimensions [first, first + 8 * vectors) of accumulator row r, held in registers over all its rows j;
+// with prefetch_bytes > 0, fetches that much of each row kRowsAheadInLane rows ahead in the lane row.
 template <__m256 (*load8)(const char*, int64_t), int vectors>
 void accumulate_dimensions(float* accumulator, int64_t r, int64_t lane_rows, const float* weights,
-                           const char* base, const int64_t* offsets, int64_t n_rows, int64_t first) {
+                           const char* base, const int64_t* offsets, int64_t n_rows, int64_t first,
+                           int64_t prefetch_bytes) {
   __m256 sums[vectors];
   for (auto& sum : sums) sum = _mm256_setzero_ps();
   for (int64_t j = r; j < n_rows; j += lane_rows) {
+    if (prefetch_bytes > 0 && j + kRowsAheadInLane * lane_rows < n_rows)
+      prefetch_row(base + offsets[j + kRowsAheadInLane * lane_rows], prefetch_bytes);
     const __m256 weight = _mm256_set1_ps(weights[j]);
     const char* row = base + offsets[j];
     for (int v = 0; v < vectors; ++v) sums[v] = _mm256_fmadd_ps(weight, load8(row, first + 8 * v), sums[v]);
@@ -181,19 +186,28 @@ void accumulate_dimensions(float* accumulator, int64_t r, int64_t lane_rows, con
 template <__m256 (*load8)(const char*, int64_t), float (*load1)(const char*, int64_t), int64_t element_bytes>
 void accumulate(float* accumulators, int64_t stride, int64_t lane_rows, const float* weights,
                 const char* base, const int64_t* offsets, int64_t n_rows, int64_t head_dim) {
-  // Lane row r reads rows r, r + lane_rows, ...: those of lane row r + ahead are fetched meanwhile
-  // (kPrefetchRows ahead of 64 lane rows, 4 of 16; with one lane row the rows come in order).
-  const int64_t ahead = lane_rows > kPrefetchRows ? kPrefetchRows : lane_rows / 4;
+  // Lane row r reads rows r, r + lane_rows, ...: with many lane rows (llama.cpp's single-token order)
+  // the first kRowsAheadInLane rows of lane row r + kPrefetchRows are fetched meanwhile, the later ones as
+  // the lane row goes. With 16 lane rows (a prompt's order, and a single token's in the block order)
+  // prefetching measured slower in prompts at AVX2, where each query of a block runs this over rows the
+  // previous one brought in; with one lane row the rows come in order.
+  const int64_t ahead = lane_rows > kPrefetchRows ? kPrefetchRows : 0;
+  const int64_t row_bytes = ahead > 0 ? head_dim * element_bytes : 0;
   for (int64_t r = 0; r < lane_rows && r < n_rows; ++r) {
     if (ahead > 0 && r + ahead < lane_rows) {
-      for (int64_t j = r + ahead; j < n_rows; j += lane_rows) prefetch_row(base + offsets[j], head_dim * element_bytes);
+      for (int64_t j = r + ahead, k = 0; j < n_rows && k < kRowsAheadInLane; j += lane_rows, ++k)
+        prefetch_row(base + offsets[j], row_bytes);
     }
     float* accumulator = accumulators + r * stride;
     int64_t i = 0;
-    for (; i + 64 <= head_dim; i += 64)
-      accumulate_dimensions<load8, 8>(accumulator, r, lane_rows, weights, base, offsets, n_rows, i);
-    for (; i + 8 <= head_dim; i += 8)
-      accumulate_dimensions<load8, 1>(accumulator, r, lane_rows, weights, base, offsets, n_rows, i);
+    for (; i + 64 <= head_dim; i += 64) {
+      accumulate_dimensions<load8, 8>(accumulator, r, lane_rows, weights, base, offsets, n_rows, i,
+                                      i == 0 ? row_bytes : 0);
+    }
+    for (; i + 8 <= head_dim; i += 8) {
+      accumulate_dimensions<load8, 1>(accumulator, r, lane_rows, weights, base, offsets, n_rows, i,
+                                      i == 0 ? row_bytes : 0);
+    }
     for (; i < head_dim; ++i) {
       float sum = 0.0f;
       for (int64_t j = r; j < n_rows; j += lane_rows) sum += weights[j] * load1(base + offsets[j], i);
