@@ -37,8 +37,9 @@ struct Context {
   // Packed Q8_0, Q4_0 and Q4_1 batches under 16 rows add up in the plain kernels' order, which is
   // llama.cpp's x86 vec_dot order: bit-identical results, at up to twice the instructions per weight
   // byte (configure("order", "plain"), TESSERA_CPU_ORDER=plain); the attention of a single token and
-  // RMS norm (at every batch size) then follow llama.cpp's orders too. Otherwise every batch takes the block order of prefill, which
-  // gives the same bits at every SIMD level and, for quantized weights, at any batch size.
+  // RMS norm (at every batch size) then follow llama.cpp's orders too. Otherwise every batch takes the
+  // block order of prefill, which gives the same bits at every SIMD level and, for quantized weights, at
+  // any batch size.
   bool plain_order = false;
   tessera_backend table{};
 };

@@ -87,20 +87,25 @@ bool has_avx2() {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
 }
 
+// A prompt of `first_tokens` tokens of sequence 0 and 3 tokens of sequence 1 at positions 100..102.
+Case two_sequence_batch(std::int64_t head_dim, int first_tokens) {
+  Case batch{head_dim, {}, {}};
+  for (int p = 0; p < first_tokens; ++p) {
+    batch.seqs.push_back(0);
+    batch.positions.push_back(p);
+  }
+  for (int p : {100, 101, 102}) {
+    batch.seqs.push_back(1);
+    batch.positions.push_back(p);
+  }
+  return batch;
+}
+
 // Prompts of both sequences and single tokens, for each head size.
 std::vector<Case> all_cases() {
   std::vector<Case> cases;
   for (std::int64_t head_dim : {64, 48, 80, 20, 128}) {
-    Case prompt{head_dim, {}, {}};  // a 45-token prompt of sequence 0 and 3 tokens of sequence 1
-    for (int p = 0; p < 45; ++p) {
-      prompt.seqs.push_back(0);
-      prompt.positions.push_back(p);
-    }
-    for (int p : {100, 101, 102}) {
-      prompt.seqs.push_back(1);
-      prompt.positions.push_back(p);
-    }
-    cases.push_back(prompt);
+    cases.push_back(two_sequence_batch(head_dim, 45));
     // A prompt that starts past position 0 in sequence 1, long enough for full tiles of queries and keys.
     Case continued{head_dim, {}, {}};
     for (int p = 37; p < 150; ++p) {
@@ -143,15 +148,7 @@ TEST(AttentionBits, EveryLevelGivesTheScalarBits) {
 TEST(AttentionBits, InTheBlockOrderATokenAloneGetsItsBitsInABatch) {
   for (const char* isa : {"scalar", "avx2", "avx512"}) {
     for (std::int64_t head_dim : {64, 48, 20, 18}) {
-      Case batch{head_dim, {}, {}};
-      for (int p = 0; p < 40; ++p) {
-        batch.seqs.push_back(0);
-        batch.positions.push_back(p);
-      }
-      for (int p : {100, 101, 102}) {
-        batch.seqs.push_back(1);
-        batch.positions.push_back(p);
-      }
+      const Case batch = two_sequence_batch(head_dim, 40);
       const auto together = run_at(isa, "blocks", batch);
       for (std::size_t t : {0, 1, 15, 16, 17, 39, 40, 42}) {
         const auto alone = run_at(isa, "blocks", Case{head_dim, {batch.seqs[t]}, {batch.positions[t]}});
