@@ -1,27 +1,22 @@
 // `tessera bench`: llama-bench style prompt processing (pp) and generation (tg) runs with random
 // tokens, repeated; reports medians and spread, plus decode as a fraction of measured read bandwidth.
-#include <sys/mman.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "base/thread_pool.h"
 #include "engine/engine.h"
 #include "runtime/kernel_profile.h"
 #include "tools/command.h"
+#include "tools/read_bandwidth.h"
 
 namespace tessera::cli {
 
@@ -62,57 +57,18 @@ Summary summarize(std::vector<double> samples) {
   return summary;
 }
 
-// Read bandwidth in GB/s: every thread sums its share of a buffer much larger than the caches, the best
-// of several passes. The buffer lies in transparent huge pages, as the CPU backend's packed weights do:
-// in 4 KiB pages the TLB walks alone cost this machine about 15% of its bandwidth. Every other pass also
-// asks for the lines 4 KiB ahead, as the decode kernels do: on the Xeon here that reads about 15% more
-// than the hardware prefetchers alone, and the probe should measure the most a reader can get.
-double measure_read_bandwidth(int threads) {
-  constexpr std::size_t kBytes = std::size_t{512} << 20, kHugePage = std::size_t{2} << 20;
-  void* memory = nullptr;
-  if (::posix_memalign(&memory, kHugePage, kBytes) != 0) return 0.0;
-  std::unique_ptr<void, decltype(&std::free)> owner(memory, &std::free);
-#ifdef MADV_HUGEPAGE
-  ::madvise(memory, kBytes, MADV_HUGEPAGE);
-#endif
-  auto* data = static_cast<std::uint64_t*>(memory);
-  const auto count = static_cast<std::int64_t>(kBytes / sizeof(std::uint64_t));
-  ThreadPool pool(threads);
-  pool.run([&](int thread, int n_threads) {
-    const auto range = split_range(count, thread, n_threads);
-    for (std::int64_t index = range.begin; index < range.end; ++index)
-      data[index] = static_cast<std::uint64_t>(index);
-  });
-  std::vector<std::uint64_t> sums(static_cast<std::size_t>(threads) * 8);
-  double best = 0;
-  constexpr std::int64_t kAhead = 4096 / sizeof(std::uint64_t);
-  for (int repetition = 0; repetition < 6; ++repetition) {
-    const bool prefetch = repetition % 2 == 1;
-    auto start = std::chrono::steady_clock::now();
-    pool.run([&](int thread, int n_threads) {
-      const auto range = split_range(count, thread, n_threads);
-      std::uint64_t lanes[8] = {};
-      std::int64_t index = range.begin;
-      for (; index + 8 <= range.end; index += 8) {
-        if (prefetch && index + kAhead < range.end) __builtin_prefetch(data + index + kAhead);
-        for (int lane = 0; lane < 8; ++lane) lanes[lane] += data[index + lane];
-      }
-      for (; index < range.end; ++index) lanes[0] += data[index];
-      std::uint64_t total = 0;
-      for (auto lane : lanes) total += lane;
-      sums[static_cast<std::size_t>(thread) * 8] = total;
-    });
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    best = std::max(best, static_cast<double>(kBytes) / seconds / 1e9);
-  }
-  if (sums[0] == 42) std::fprintf(stderr, " ");  // keeps the sums observable
-  return best;
-}
+// Passes of the read bandwidth probe after each decode run (half of them prefetching), and of the one
+// probe of a run without decode.
+constexpr int kProbePasses = 4;
+constexpr int kLoneProbePasses = 6;
 
 struct Measurement {
   Summary prompt, generation;
   std::uint64_t weight_bytes = 0;
-  double bandwidth = 0, decode_gb_s = 0;
+  // Read bandwidth in GB/s, one probe right after each decode run; decode's weight reads as a fraction of
+  // the probe beside it; the median decode rate in GB/s of weights.
+  Summary bandwidth, bandwidth_fraction;
+  double decode_gb_s = 0;
   std::string device_name;
   std::vector<runtime::KernelTime> prompt_kernels, generation_kernels;  // with --profile
 };
@@ -162,8 +118,12 @@ bool measure(const BenchSettings& settings, Measurement* measurement) {
     }
     return result->timings.generation_tokens_per_second();
   };
-  std::vector<double> prompt_rates;
-  std::vector<double> generation_rates;
+  // Decode reads every weight once per token (the tied embedding only through the output head).
+  for (const auto& tensor : engine.file().tensors()) measurement->weight_bytes += tensor.size_bytes;
+  const double weight_gb = static_cast<double>(measurement->weight_bytes) / 1e9;
+  std::optional<ReadBandwidthProbe> probe;
+  if (!settings.skip_bandwidth) probe.emplace(settings.threads);
+  std::vector<double> prompt_rates, generation_rates, bandwidths, fractions;
   // One warm-up of each kind pages the weights in and settles the thread pool.
   for (int repetition = -1; repetition < settings.repetitions; ++repetition) {
     if (settings.prompt_tokens > 0) {
@@ -174,9 +134,17 @@ bool measure(const BenchSettings& settings, Measurement* measurement) {
     if (settings.generated_tokens > 0) {
       auto rate = generation_run();
       if (!rate) return false;
-      if (repetition >= 0) generation_rates.push_back(*rate);
+      if (repetition >= 0) {
+        generation_rates.push_back(*rate);
+        if (probe) {
+          bandwidths.push_back(probe->measure(kProbePasses));
+          if (bandwidths.back() > 0) fractions.push_back(*rate * weight_gb / bandwidths.back());
+        }
+      }
     }
   }
+  if (probe && settings.generated_tokens == 0) bandwidths.push_back(probe->measure(kLoneProbePasses));
+  probe.reset();  // its memory is not needed by the profiled runs
   // Profiled runs come after the measured ones, so that timing each kernel leaves the rates untouched.
   if (settings.profile) {
     auto& profile = runtime::KernelProfile::global();
@@ -195,11 +163,9 @@ bool measure(const BenchSettings& settings, Measurement* measurement) {
   }
   measurement->prompt = summarize(prompt_rates);
   measurement->generation = summarize(generation_rates);
-  for (const auto& tensor : engine.file().tensors()) measurement->weight_bytes += tensor.size_bytes;
-  measurement->bandwidth = settings.skip_bandwidth ? 0.0 : measure_read_bandwidth(settings.threads);
-  // Decode reads every weight once per token (the tied embedding only through the output head).
-  measurement->decode_gb_s =
-      measurement->generation.median * static_cast<double>(measurement->weight_bytes) / 1e9;
+  measurement->bandwidth = summarize(bandwidths);
+  measurement->bandwidth_fraction = summarize(fractions);
+  measurement->decode_gb_s = measurement->generation.median * weight_gb;
   auto device = engine.device().info();
   measurement->device_name = device.ok() ? device->name : engine.device().label();
   return true;
@@ -233,7 +199,6 @@ nlohmann::json report_json(const BenchSettings& settings, const Measurement& mea
                           {"stddev", summary.stddev},
                           {"samples", summary.samples}};
   };
-  const double bandwidth = measurement.bandwidth;
   return {
       {"model", settings.model},
       {"device", measurement.device_name},
@@ -246,9 +211,11 @@ nlohmann::json report_json(const BenchSettings& settings, const Measurement& mea
       {"pp_spread", spread(measurement.prompt)},
       {"tg_tok_s", measurement.generation.median},
       {"tg_spread", spread(measurement.generation)},
-      {"read_bandwidth_gb_s", bandwidth},
+      {"read_bandwidth_gb_s", measurement.bandwidth.median},
+      {"read_bandwidth_spread", spread(measurement.bandwidth)},
       {"tg_weight_read_gb_s", measurement.decode_gb_s},
-      {"tg_bandwidth_fraction", bandwidth > 0 ? measurement.decode_gb_s / bandwidth : 0.0},
+      {"tg_bandwidth_fraction", measurement.bandwidth_fraction.median},
+      {"tg_bandwidth_fraction_spread", spread(measurement.bandwidth_fraction)},
       {"pp_kernels", kernels_json(measurement.prompt_kernels)},
       {"tg_kernels", kernels_json(measurement.generation_kernels)},
   };
@@ -270,10 +237,18 @@ void print_report(const BenchSettings& settings, const Measurement& measurement)
     fmt::print("| tg{:<4} | {:17.2f} | {:7.2f} .. {:7.2f} | {:6.2f} |\n", settings.generated_tokens,
                generation.median, generation.minimum, generation.maximum, generation.stddev);
   }
-  if (measurement.bandwidth > 0) {
-    fmt::print("read bandwidth: {:.1f} GB/s; decode reads weights at {:.1f} GB/s ({:.0f}% of it)\n",
-               measurement.bandwidth, measurement.decode_gb_s,
-               100.0 * measurement.decode_gb_s / measurement.bandwidth);
+  const Summary& bandwidth = measurement.bandwidth;
+  const Summary& fraction = measurement.bandwidth_fraction;
+  if (bandwidth.median > 0) {
+    fmt::print("read bandwidth: {:.1f} GB/s (median of {} probe{}: {:.1f} .. {:.1f})\n", bandwidth.median,
+               bandwidth.samples.size(), bandwidth.samples.size() == 1 ? "" : "s", bandwidth.minimum,
+               bandwidth.maximum);
+  }
+  if (fraction.median > 0) {
+    fmt::print(
+        "decode reads weights at {:.1f} GB/s; against the probe right after each tg run: {:.0f}% "
+        "(median; {:.0f} .. {:.0f}%)\n",
+        measurement.decode_gb_s, 100.0 * fraction.median, 100.0 * fraction.minimum, 100.0 * fraction.maximum);
   }
   print_kernels("pp", measurement.prompt_kernels, settings.prompt_tokens);
   // The tg run also prefills its 1-token prompt: generated_tokens + 1 steps.

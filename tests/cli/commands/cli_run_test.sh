@@ -36,6 +36,19 @@ for phase, steps in (("pp_kernels", 1), ("tg_kernels", 5)):
     assert matmuls == (4 * 30 + 1) * steps, (phase, matmuls)
     assert all(kernel["seconds"] > 0 for kernel in kernels.values()), phase
 PYTHON
+# bench with the bandwidth probe: one probe after each tg run, decode judged against the one beside it.
+bandwidth="$("$tessera" bench -m "$model" -p 0 -n 4 -r 2 -t 1 --json)"
+python3 - "$bandwidth" <<'PYTHON'
+import json, sys
+report = json.loads(sys.argv[1])
+probes = report["read_bandwidth_spread"]["samples"]
+fractions = report["tg_bandwidth_fraction_spread"]["samples"]
+assert len(probes) == 2 and all(probe > 0 for probe in probes), probes
+tg = report["tg_spread"]["samples"]
+expected = sorted(rate * report["weight_bytes"] / 1e9 / probe for rate, probe in zip(tg, probes))
+assert len(fractions) == 2 and all(abs(a - b) <= 1e-9 * b for a, b in zip(sorted(fractions), expected)), (fractions, expected)
+assert abs(report["tg_bandwidth_fraction"] - sum(expected) / 2) <= 1e-9 * sum(expected), report["tg_bandwidth_fraction"]
+PYTHON
 for command in run chat info bench perplexity tokenize template conformance; do
   "$tessera" "$command" --help > /dev/null
 done
