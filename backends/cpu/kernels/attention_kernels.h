@@ -72,5 +72,8 @@ namespace tessera::cpu {
 const tessera_attention_kernels* scalar_attention_kernels();
 const tessera_attention_kernels* avx2_attention_kernels();    // NULL when not compiled in
 const tessera_attention_kernels* avx512_attention_kernels();  // NULL when not compiled in
+// The AVX2 block kernels (x86/attention_blocks_avx2.cpp), for the AVX2 table.
+tessera_attention_scores_block avx2_scores_f16_block();
+tessera_attention_accumulate_block avx2_accumulate_f16_block();
 }  // namespace tessera::cpu
 #endif

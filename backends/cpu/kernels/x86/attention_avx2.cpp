@@ -10,22 +10,12 @@ namespace tessera::cpu {
 
 namespace {
 
-float horizontal_sum(__m256 value) {
-  __m128 sum = _mm_add_ps(_mm256_castps256_ps128(value), _mm256_extractf128_ps(value, 1));
-  sum = _mm_add_ps(sum, _mm_movehl_ps(sum, sum));
-  sum = _mm_add_ss(sum, _mm_movehdup_ps(sum));
-  return _mm_cvtss_f32(sum);
-}
+#include "kernels/x86/sixteen_lanes_avx2.inc"
 
 // fmax without the library call GCC emits for it: a NaN argument gives the other one. (Which zero two
 // zeros give does not matter: the maximum is only subtracted from scores before exp.)
 float larger(float a, float b) {
   return b > a || a != a ? b : a;
-}
-
-// Converts 8 halves at an unaligned address.
-__m256 load_half8(const uint16_t* source) {
-  return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(source)));
 }
 
 float half_scalar(uint16_t value) {
@@ -57,29 +47,6 @@ float dot_f32(const float* q, const char* row, int64_t n) {
   float sum = horizontal_sum(_mm256_add_ps(sum0, sum1));
   for (; i < n; ++i) sum += q[i] * key[i];
   return sum;
-}
-
-// Sums lanes (l, l + 8) of a 16-lane accumulator held as two halves, then pairwise down to one.
-float sum_sixteen_lanes(__m256 low, __m256 high) {
-  return horizontal_sum(_mm256_add_ps(low, high));
-}
-
-// The same pairwise sums for four accumulators at once, returning [sum 0, sum 1, sum 2, sum 3]: each
-// step adds the same pairs of lanes as sum_sixteen_lanes, only gathered across accumulators.
-__m128 sum_sixteen_lanes4(const __m256* low, const __m256* high) {
-  __m256 lanes[4];  // (l, l + 8)
-  for (int r = 0; r < 4; ++r) lanes[r] = _mm256_add_ps(low[r], high[r]);
-  // (l, l + 4): [0: l0..l3 | 1: l0..l3] and [2: l0..l3 | 3: l0..l3]
-  const __m256 first = _mm256_add_ps(_mm256_permute2f128_ps(lanes[0], lanes[1], 0x20),
-                                     _mm256_permute2f128_ps(lanes[0], lanes[1], 0x31));
-  const __m256 second = _mm256_add_ps(_mm256_permute2f128_ps(lanes[2], lanes[3], 0x20),
-                                      _mm256_permute2f128_ps(lanes[2], lanes[3], 0x31));
-  // (l, l + 2): [0: l0, l1, 2: l0, l1 | 1: l0, l1, 3: l0, l1]
-  const __m256 pairs =
-      _mm256_add_ps(_mm256_shuffle_ps(first, second, 0x44), _mm256_shuffle_ps(first, second, 0xEE));
-  // (0, 1): [0, 2, 1, 3]
-  const __m128 sums = _mm_hadd_ps(_mm256_castps256_ps128(pairs), _mm256_extractf128_ps(pairs, 1));
-  return _mm_shuffle_ps(sums, sums, _MM_SHUFFLE(3, 1, 2, 0));
 }
 
 float dot_f16_sixteen_lanes(const float* q, const char* row, int64_t n) {
@@ -286,21 +253,28 @@ float max_value(const float* x, int64_t n) {
   return max;
 }
 
-const tessera_attention_kernels kAvx2Attention = {scores_by_row<dot_f32, 4>,
-                                                  scores_f16_sixteen_lanes,
-                                                  scores_by_row<dot_f16_four_accumulators, 2>,
-                                                  accumulate<load_single8_at, single_to_float, 4>,
-                                                  accumulate<load_half8_at, half_to_float, 2>,
-                                                  avx2_exp_sum,
-                                                  round_to_f16,
-                                                  max_value,
-                                                  nullptr,
-                                                  nullptr};
+// The one-query kernels; the block kernels come from attention_blocks_avx2.cpp.
+const tessera_attention_kernels kAvx2RowAttention = {scores_by_row<dot_f32, 4>,
+                                                     scores_f16_sixteen_lanes,
+                                                     scores_by_row<dot_f16_four_accumulators, 2>,
+                                                     accumulate<load_single8_at, single_to_float, 4>,
+                                                     accumulate<load_half8_at, half_to_float, 2>,
+                                                     avx2_exp_sum,
+                                                     round_to_f16,
+                                                     max_value,
+                                                     nullptr,
+                                                     nullptr};
 
 }  // namespace
 
 const tessera_attention_kernels* avx2_attention_kernels() {
-  return &kAvx2Attention;
+  static const tessera_attention_kernels kernels = [] {
+    tessera_attention_kernels table = kAvx2RowAttention;
+    table.scores_f16_block = avx2_scores_f16_block();
+    table.accumulate_f16_block = avx2_accumulate_f16_block();
+    return table;
+  }();
+  return &kernels;
 }
 
 }  // namespace tessera::cpu
