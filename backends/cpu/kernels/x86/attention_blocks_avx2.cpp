@@ -125,7 +125,7 @@ void accumulate_tile(float* const* outputs, const float* weights, int64_t weight
   float* lanes[Q];
   int64_t shared_rows = n_rows[0];
   for (int q = 0; q < Q; ++q) {
-    lanes[q] = lane_scratch + q * kLaneRows * head_dim;
+    lanes[q] = lane_scratch + int64_t{q} * kLaneRows * head_dim;
     if (n_rows[q] < shared_rows) shared_rows = n_rows[q];
   }
   for (int64_t r = 0; r < kLaneRows; ++r) {
@@ -141,9 +141,10 @@ void accumulate_tile(float* const* outputs, const float* weights, int64_t weight
       for (int64_t row = 0; row < width; ++row) {
         float* target = lanes[q] + row * head_dim;
         const float* source = lanes[q] + (row + width) * head_dim;
-        for (int64_t i = 0; i < head_dim; i += 8)
+        for (int64_t i = 0; i < head_dim; i += 8) {
           _mm256_storeu_ps(target + i,
                            _mm256_add_ps(_mm256_loadu_ps(target + i), _mm256_loadu_ps(source + i)));
+        }
       }
     }
     for (int64_t i = 0; i < head_dim; i += 8) _mm256_storeu_ps(outputs[q] + i, _mm256_loadu_ps(lanes[q] + i));
