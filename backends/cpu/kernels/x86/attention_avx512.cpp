@@ -11,8 +11,7 @@ namespace tessera::cpu {
 
 namespace {
 
-constexpr int kTileQueries = 4;  // queries sharing each converted row
-constexpr int kLaneRows = 16;
+#include "kernels/x86/query_tiles.inc"
 
 // 16 F16 values from row + 2 * first, as floats. The zero-masked form: GCC 12's plain _mm512_cvtph_ps
 // warns of its own undefined operand.
@@ -59,26 +58,6 @@ __attribute__((always_inline)) inline __m512 sum_sixteen_lanes16(const __m512 (&
   // quarter c: accumulators c, c + 4, c + 8, c + 12, lanes 0 + 1
   return _mm512_add_ps(_mm512_shuffle_ps(two[0], two[1], _MM_SHUFFLE(2, 0, 2, 0)),
                        _mm512_shuffle_ps(two[0], two[1], _MM_SHUFFLE(3, 1, 3, 1)));
-}
-
-// body(std::integral_constant<int, count>{}) for a tile of count (1 to kTileQueries) queries, so that the
-// kernels get the count as a template argument.
-template <typename Body>
-void with_tile_queries(int64_t count, Body body) {
-  static_assert(kTileQueries == 4, "one case per tile size");
-  switch (count) {
-    case 4:
-      body(std::integral_constant<int, 4>{});
-      break;
-    case 3:
-      body(std::integral_constant<int, 3>{});
-      break;
-    case 2:
-      body(std::integral_constant<int, 2>{});
-      break;
-    default:
-      body(std::integral_constant<int, 1>{});
-  }
 }
 
 // scores[q][j + k] for Q queries and K keys from j; sums[k * 4 + q] is the pair's sixteen-lane sum.
@@ -130,15 +109,10 @@ void scores_queries(const float* queries, int64_t query_stride, const char* base
 void scores_f16_block(const float* queries, int64_t query_stride, int64_t n_queries, const char* base,
                       const int64_t* offsets, int64_t n_keys, int64_t head_dim, float scale, float* scores,
                       int64_t scores_stride) {
-  for (int64_t first = 0; first < n_queries; first += kTileQueries) {
-    const float* tile_queries = queries + first * query_stride;
-    float* tile_scores = scores + first * scores_stride;
-    const int64_t count = n_queries - first < kTileQueries ? n_queries - first : kTileQueries;
-    with_tile_queries(count, [&](auto tile) {
-      scores_queries<decltype(tile)::value>(tile_queries, query_stride, base, offsets, n_keys, head_dim,
-                                            scale, tile_scores, scores_stride);
-    });
-  }
+  for_each_query_tile(n_queries, [&](int64_t first, auto tile) {
+    scores_queries<decltype(tile)::value>(queries + first * query_stride, query_stride, base, offsets, n_keys,
+                                          head_dim, scale, scores + first * scores_stride, scores_stride);
+  });
 }
 
 // Lane row r, dimensions [first, first + 16 * V), of Q queries: rows j = r, r + 16, ... below every
@@ -222,14 +196,10 @@ void accumulate_tile(float* const* outputs, const float* weights, int64_t weight
 void accumulate_f16_block(float* const* outputs, const float* weights, int64_t weights_stride,
                           const int64_t* n_rows, int64_t n_queries, const char* base, const int64_t* offsets,
                           int64_t head_dim, float* lanes) {
-  for (int64_t first = 0; first < n_queries; first += kTileQueries) {
-    const int64_t count = n_queries - first < kTileQueries ? n_queries - first : kTileQueries;
-    const float* tile_weights = weights + first * weights_stride;
-    with_tile_queries(count, [&](auto tile) {
-      accumulate_tile<decltype(tile)::value>(outputs + first, tile_weights, weights_stride, n_rows + first,
-                                             base, offsets, head_dim, lanes);
-    });
-  }
+  for_each_query_tile(n_queries, [&](int64_t first, auto tile) {
+    accumulate_tile<decltype(tile)::value>(outputs + first, weights + first * weights_stride, weights_stride,
+                                           n_rows + first, base, offsets, head_dim, lanes);
+  });
 }
 
 }  // namespace

@@ -13,33 +13,12 @@ namespace tessera::cpu {
 
 namespace {
 
-#include "kernels/x86/sixteen_lanes_avx2.inc"
+#include "kernels/x86/query_tiles.inc"
 
-constexpr int kTileQueries = 4;  // queries sharing each converted vector
-constexpr int kLaneRows = 16;
+#include "kernels/x86/sixteen_lanes_avx2.inc"
 
 __m256 load_half8_at(const char* row, int64_t first) {
   return load_half8(reinterpret_cast<const uint16_t*>(row) + first);
-}
-
-// body(std::integral_constant<int, count>{}) for a tile of count (1 to kTileQueries) queries, so that the
-// kernels get the count as a template argument.
-template <typename Body>
-void with_tile_queries(int64_t count, Body body) {
-  static_assert(kTileQueries == 4, "one case per tile size");
-  switch (count) {
-    case 4:
-      body(std::integral_constant<int, 4>{});
-      break;
-    case 3:
-      body(std::integral_constant<int, 3>{});
-      break;
-    case 2:
-      body(std::integral_constant<int, 2>{});
-      break;
-    default:
-      body(std::integral_constant<int, 1>{});
-  }
 }
 
 // scores[q][j] for Q queries and key j: low[q] / high[q] are lanes 0..7 / 8..15 of the pair's sixteen-lane
@@ -70,17 +49,12 @@ void scores_key(const float* queries, int64_t query_stride, const char* key, int
 void scores_f16_block(const float* queries, int64_t query_stride, int64_t n_queries, const char* base,
                       const int64_t* offsets, int64_t n_keys, int64_t head_dim, float scale, float* scores,
                       int64_t scores_stride) {
-  for (int64_t first = 0; first < n_queries; first += kTileQueries) {
-    const float* tile_queries = queries + first * query_stride;
-    float* tile_scores = scores + first * scores_stride;
-    const int64_t count = n_queries - first < kTileQueries ? n_queries - first : kTileQueries;
-    with_tile_queries(count, [&](auto tile) {
-      for (int64_t j = 0; j < n_keys; ++j) {
-        scores_key<decltype(tile)::value>(tile_queries, query_stride, base + offsets[j], j, head_dim, scale,
-                                          tile_scores, scores_stride);
-      }
-    });
-  }
+  for_each_query_tile(n_queries, [&](int64_t first, auto tile) {
+    for (int64_t j = 0; j < n_keys; ++j) {
+      scores_key<decltype(tile)::value>(queries + first * query_stride, query_stride, base + offsets[j], j,
+                                        head_dim, scale, scores + first * scores_stride, scores_stride);
+    }
+  });
 }
 
 // Lane row r, dimensions [first, first + 16), of Q queries: rows j = r, r + 16, ... below every query's
@@ -154,14 +128,10 @@ void accumulate_tile(float* const* outputs, const float* weights, int64_t weight
 void accumulate_f16_block(float* const* outputs, const float* weights, int64_t weights_stride,
                           const int64_t* n_rows, int64_t n_queries, const char* base, const int64_t* offsets,
                           int64_t head_dim, float* lanes) {
-  for (int64_t first = 0; first < n_queries; first += kTileQueries) {
-    const int64_t count = n_queries - first < kTileQueries ? n_queries - first : kTileQueries;
-    const float* tile_weights = weights + first * weights_stride;
-    with_tile_queries(count, [&](auto tile) {
-      accumulate_tile<decltype(tile)::value>(outputs + first, tile_weights, weights_stride, n_rows + first,
-                                             base, offsets, head_dim, lanes);
-    });
-  }
+  for_each_query_tile(n_queries, [&](int64_t first, auto tile) {
+    accumulate_tile<decltype(tile)::value>(outputs + first, weights + first * weights_stride, weights_stride,
+                                           n_rows + first, base, offsets, head_dim, lanes);
+  });
 }
 
 }  // namespace
