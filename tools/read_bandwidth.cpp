@@ -1,30 +1,17 @@
 #include "tools/read_bandwidth.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
 
+#include "base/huge_pages.h"
+
 namespace tessera::cli {
 
-namespace {
-constexpr std::size_t kHugePage = std::size_t{2} << 20;
-
-void* allocate_huge(std::size_t bytes) {
-  void* memory = nullptr;
-  if (::posix_memalign(&memory, kHugePage, bytes) != 0) return nullptr;
-#ifdef MADV_HUGEPAGE
-  ::madvise(memory, bytes, MADV_HUGEPAGE);
-#endif
-  return memory;
-}
-}  // namespace
-
 ReadBandwidthProbe::ReadBandwidthProbe(int threads)
-    : memory_(allocate_huge(kBytes), &std::free), pool_(threads) {
+    : memory_(allocate_huge_pages(kBytes), &std::free), pool_(threads) {
   if (!memory_) return;
   auto* data = static_cast<std::uint64_t*>(memory_.get());
   const auto count = static_cast<std::int64_t>(kBytes / sizeof(std::uint64_t));

@@ -2,20 +2,18 @@
 // and most weights are far smaller than 2 MiB: alone, each would sit in 4 KiB pages, where every page
 // costs a TLB walk and stops the hardware prefetcher. So weights are placed one after another in arenas
 // of transparent huge pages. An arena is returned to the system when its last weight is released.
-#include <sys/mman.h>
-
 #include <cstdlib>
 #include <mutex>
 #include <vector>
 
+#include "base/huge_pages.h"
 #include "cpu_backend.h"
 
 namespace tessera::cpu {
 
 namespace {
 
-constexpr std::uint64_t kHugePage = std::uint64_t{2} << 20;
-constexpr std::uint64_t kArenaBytes = 16 * kHugePage;
+constexpr std::uint64_t kArenaBytes = 16 * kHugePageBytes;
 
 struct Arena {
   char* base = nullptr;
@@ -25,15 +23,6 @@ struct Arena {
 
 std::mutex arenas_mutex;
 std::vector<Arena> arenas;
-
-char* map_arena(std::uint64_t size) {
-  void* memory = nullptr;
-  if (::posix_memalign(&memory, kHugePage, size) != 0) return nullptr;
-#ifdef MADV_HUGEPAGE
-  ::madvise(memory, size, MADV_HUGEPAGE);
-#endif
-  return static_cast<char*>(memory);
-}
 
 }  // namespace
 
@@ -45,10 +34,11 @@ void* allocate_weight(std::uint64_t bytes) {
   if (!arenas.empty() && arenas.back().size - arenas.back().used >= rounded) target = &arenas.back();
   if (target == nullptr) {
     // Large weights get an arena of their own, rounded to whole huge pages.
-    const std::uint64_t size =
-        rounded > kArenaBytes / 4 ? (rounded + kHugePage - 1) / kHugePage * kHugePage : kArenaBytes;
+    const std::uint64_t size = rounded > kArenaBytes / 4
+                                   ? (rounded + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes
+                                   : kArenaBytes;
     if (size < rounded) return nullptr;
-    char* base = map_arena(size);
+    auto* base = static_cast<char*>(allocate_huge_pages(size));
     if (base == nullptr) return nullptr;
     // A dedicated arena goes first, so that the shared one at the back keeps taking small weights.
     Arena arena{base, size, 0, 0};
