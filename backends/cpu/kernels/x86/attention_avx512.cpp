@@ -176,21 +176,7 @@ void accumulate_tile(float* const* outputs, const float* weights, int64_t weight
                                 head_dim);
     }
   }
-  // Rows a query never reached hold zeros, and adding them changes nothing: a sum that starts at +0 is
-  // never -0.
-  for (int q = 0; q < Q; ++q) {
-    for (int64_t width = kLaneRows / 2; width >= 1; width /= 2) {
-      for (int64_t row = 0; row < width; ++row) {
-        float* target = lanes[q] + row * head_dim;
-        const float* source = lanes[q] + (row + width) * head_dim;
-        for (int64_t i = 0; i < head_dim; i += 16)
-          _mm512_storeu_ps(target + i,
-                           _mm512_add_ps(_mm512_loadu_ps(target + i), _mm512_loadu_ps(source + i)));
-      }
-    }
-    for (int64_t i = 0; i < head_dim; i += 16)
-      _mm512_storeu_ps(outputs[q] + i, _mm512_loadu_ps(lanes[q] + i));
-  }
+  for (int q = 0; q < Q; ++q) sum_tile_lane_rows(lanes[q], head_dim, outputs[q]);
 }
 
 void accumulate_f16_block(float* const* outputs, const float* weights, int64_t weights_stride,
