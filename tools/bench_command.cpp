@@ -57,10 +57,10 @@ Summary summarize(std::vector<double> samples) {
   return summary;
 }
 
-// Passes of the read bandwidth probe after each decode run (half of them prefetching), and of the one
-// probe of a run without decode.
-constexpr int kProbePasses = 4;
-constexpr int kLoneProbePasses = 6;
+// Passes of the read bandwidth probe after each decode run (two of each kind, see ReadBandwidthProbe),
+// and of the one probe of a run without decode.
+constexpr int kProbePasses = 6;
+constexpr int kLoneProbePasses = 9;
 
 struct Measurement {
   Summary prompt, generation;

@@ -28,17 +28,22 @@ double ReadBandwidthProbe::measure(int passes) {
   const auto* data = static_cast<const std::uint64_t*>(memory_.get());
   const auto count = static_cast<std::int64_t>(kBytes / sizeof(std::uint64_t));
   constexpr std::int64_t kAhead = 4096 / sizeof(std::uint64_t);
+  constexpr int kLocalities[3] = {-1, 3, 2};  // per pass, cycling: no prefetch, into L1, into L2
   std::vector<std::uint64_t> sums(static_cast<std::size_t>(pool_.size()) * 8);  // a cache line per thread
   double best = 0;
   for (int pass = 0; pass < passes; ++pass) {
-    const bool prefetch = pass % 2 == 1;
+    const int locality = kLocalities[pass % 3];
     const auto start = std::chrono::steady_clock::now();
     pool_.run([&](int thread, int n_threads) {
       const auto range = split_range(count, thread, n_threads);
       std::uint64_t lanes[8] = {};
       std::int64_t index = range.begin;
       for (; index + 8 <= range.end; index += 8) {
-        if (prefetch && index + kAhead < range.end) __builtin_prefetch(data + index + kAhead);
+        if (locality >= 0 && index + kAhead < range.end) {
+          // __builtin_prefetch takes its locality as a constant: 3 asks for L1, 2 for L2.
+          if (locality == 3) __builtin_prefetch(data + index + kAhead, 0, 3);
+          if (locality == 2) __builtin_prefetch(data + index + kAhead, 0, 2);
+        }
         for (int lane = 0; lane < 8; ++lane) lanes[lane] += data[index + lane];
       }
       for (; index < range.end; ++index) lanes[0] += data[index];
